@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Targets follow ../shared/DESIGN.md ("Module layout"). Dependencies point toward KensaCore.
+let package = Package(
+    name: "kensa",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kensa", targets: ["kensa"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        .target(name: "KensaCore"),
+        .target(name: "KensaVersion"),
+        .target(name: "KensaCEL"),
+        .target(name: "KensaArtifact", dependencies: ["KensaCore", "CISAL", "CArchive"]),
+        .target(name: "KensaAnalyzers", dependencies: [
+            "KensaCore", "KensaArtifact", "CArchive", "Yams", "TOMLKit",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "KensaReport", dependencies: ["KensaCore"]),
+        .target(name: "KensaScan", dependencies: ["KensaCore", "KensaArtifact", "KensaAnalyzers", "KensaReport"]),
+        .target(name: "KensaRuntime", dependencies: [
+            "KensaCore", "Yams",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .executableTarget(name: "kensa", dependencies: [
+            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KensaCoreTests", dependencies: ["KensaCore"]),
+        .testTarget(name: "KensaVersionTests", dependencies: ["KensaVersion"]),
+        .testTarget(name: "KensaCELTests", dependencies: ["KensaCEL"]),
+        .testTarget(name: "KensaArtifactTests", dependencies: ["KensaArtifact"]),
+        .testTarget(name: "KensaAnalyzersTests", dependencies: ["KensaAnalyzers"]),
+        .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
+        .testTarget(name: "KensaRuntimeTests", dependencies: ["KensaRuntime"]),
+        // End-to-end tests: they run the built `kensa` binary on real fixtures.
+        .testTarget(name: "KensaCLITests", dependencies: ["KensaCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

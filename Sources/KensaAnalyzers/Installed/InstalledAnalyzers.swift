@@ -1,0 +1,3 @@
+/// OS release files, OS package databases, installed language packages, binaries, archives.
+let installedAnalyzers: [any Analyzer] = [
+]

@@ -1,0 +1,3 @@
+/// Project lock and manifest files (what `kensa fs` reads in a source tree).
+let lockfileAnalyzers: [any Analyzer] = [
+]
