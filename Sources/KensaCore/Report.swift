@@ -10,18 +10,21 @@ public struct Report: Sendable, Codable {
     public var os: OperatingSystem?
     public var packages: [Package]
     public var warnings: [ScanWarning]
+    /// What the scanners judged (secrets, misconfigurations, vulnerabilities), sorted.
+    public var findings: [Finding]
     /// When the report was made: `SOURCE_DATE_EPOCH` when set, so output can be reproducible.
     public var createdAt: Date
     public var tool: Tool
 
     public init(artifact: Artifact, os: OperatingSystem?, packages: [Package], warnings: [ScanWarning],
-                createdAt: Date, tool: Tool = Tool()) {
+                createdAt: Date, tool: Tool = Tool(), findings: [Finding] = []) {
         self.artifact = artifact
         self.os = os
         self.packages = packages
         self.warnings = warnings
         self.createdAt = createdAt
         self.tool = tool
+        self.findings = findings
     }
 
     public struct Tool: Sendable, Codable, Hashable {
