@@ -1,3 +1,4 @@
 /// Project lock and manifest files (what `kensa fs` reads in a source tree).
 let lockfileAnalyzers: [any Analyzer] = [
+    NpmLockAnalyzer(),
 ]

@@ -1,0 +1,115 @@
+import Foundation
+import KensaCore
+
+/// Limits and small helpers shared by the lock-file analyzers.
+enum Lockfile {
+    /// The largest lock file read. Real ones stay far below (a 3,000-package
+    /// package-lock.json is about 4 MB); beyond this a file is refused, so memory stays bounded.
+    static let maxBytes = 64 << 20
+    /// Nesting deeper than this is refused before any recursive parser sees the text. Lock
+    /// files nest less than ten levels; Foundation's and Yams' parsers recurse per level.
+    static let maxDepth = 128
+
+    /// The last path component.
+    static func basename(_ path: String) -> Substring {
+        guard let slash = path.lastIndex(of: "/") else { return Substring(path) }
+        return path[path.index(after: slash)...]
+    }
+
+    /// True when any directory of `path` is `node_modules` (lock files shipped inside
+    /// installed npm packages describe those packages' development, not the project).
+    static func insideNodeModules(_ path: String) -> Bool {
+        path.hasPrefix("node_modules/") || path.contains("/node_modules/")
+    }
+
+    /// The common `wants`: an exact file name, a sane size.
+    static func wants(_ path: String, size: Int64, names: Set<String>) -> Bool {
+        size <= Int64(maxBytes) && names.contains(String(basename(path)))
+    }
+
+    static func checkSize(_ input: AnalyzerInput) throws {
+        if input.content.count > maxBytes {
+            throw KensaError(.limitExceeded, input: input.path,
+                             reason: "lock file is \(input.content.count) bytes, more than the \(maxBytes)-byte limit")
+        }
+    }
+
+    static func malformed(_ input: AnalyzerInput, _ reason: String) -> KensaError {
+        KensaError(.malformed, input: input.path, reason: reason)
+    }
+
+    /// Splits `a/b/c` into namespace `a/b` and name `c` (npm scopes, Go modules, Composer
+    /// vendors, Swift hosts).
+    static func splitLast(_ full: String) -> (namespace: String?, name: String) {
+        guard let slash = full.lastIndex(of: "/") else { return (nil, full) }
+        let namespace = String(full[..<slash])
+        return (namespace.isEmpty ? nil : namespace, String(full[full.index(after: slash)...]))
+    }
+
+    /// PEP 503 normalisation, for matching Python dependency names to locked packages.
+    static func pep503(_ name: String) -> String {
+        var out = ""
+        var lastWasSeparator = false
+        for character in name.lowercased() {
+            if character == "-" || character == "_" || character == "." {
+                if !lastWasSeparator { out.append("-") }
+                lastWasSeparator = true
+            } else {
+                out.append(character)
+                lastWasSeparator = false
+            }
+        }
+        return out
+    }
+}
+
+/// Gathers the packages of one lock file: the same package listed twice (several version
+/// ranges, several target frameworks, nested copies) is reported once, as production code
+/// when any occurrence is, with the union of its dependencies.
+struct PackageCollector {
+    let path: String
+    let foundBy: String
+    private var byPURL: [String: Package] = [:]
+
+    init(path: String, foundBy: String) {
+        self.path = path
+        self.foundBy = foundBy
+    }
+
+    mutating func add(name: String, version: String, ecosystem: Ecosystem, purl: PURL,
+                      isDev: Bool = false, dependsOn: [String] = []) {
+        let key = purl.description
+        if var existing = byPURL[key] {
+            existing.isDev = existing.isDev && isDev
+            existing.dependsOn = Array(Set(existing.dependsOn).union(dependsOn)).sorted()
+            byPURL[key] = existing
+        } else {
+            byPURL[key] = Package(name: name, version: version, ecosystem: ecosystem, purl: purl,
+                                  foundBy: foundBy, location: .init(path: path),
+                                  dependsOn: Array(Set(dependsOn)).sorted().filter { $0 != key },
+                                  isDev: isDev)
+        }
+    }
+
+    var packages: [Package] {
+        byPURL.values.map { package in
+            var package = package
+            package.dependsOn.removeAll { $0 == package.purl.description }
+            return package
+        }.sorted { ($0 < $1) || (!($1 < $0) && $0.purl < $1.purl) }
+    }
+}
+
+/// Marks what is reachable from some roots through a dependency map; used where a lock file
+/// says which packages the project (not a package) needs in development only.
+enum Reachability {
+    static func closure<Key: Hashable>(from roots: [Key], edges: [Key: [Key]]) -> Set<Key> {
+        var seen = Set<Key>()
+        var stack = roots
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            stack.append(contentsOf: edges[next] ?? [])
+        }
+        return seen
+    }
+}
