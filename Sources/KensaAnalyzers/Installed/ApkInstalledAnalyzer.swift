@@ -39,9 +39,8 @@ struct ApkInstalledAnalyzer: Analyzer {
             sawField = false
         }
         var lineNumber = 0
-        for rawLine in file.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in file.text.lines {
             lineNumber += 1
-            let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
             if line.isEmpty { finish(); continue }
             let bytes = line.utf8
             guard bytes.count >= 2, bytes[bytes.index(after: bytes.startIndex)] == UInt8(ascii: ":") else { continue }

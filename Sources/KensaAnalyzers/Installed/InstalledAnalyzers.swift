@@ -8,4 +8,5 @@ let installedAnalyzers: [any Analyzer] = [
     DpkgFileListAnalyzer(),
     ApkInstalledAnalyzer(),
     RpmDatabaseAnalyzer(),
+    PythonPackageAnalyzer(),
 ]

@@ -61,8 +61,7 @@ struct ControlStanza {
     static func parse(_ text: String, headersOnly: Bool = false) -> [ControlStanza] {
         var stanzas: [ControlStanza] = []
         var current = ControlStanza()
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
+        for line in text.lines {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) && (line.isEmpty || !headersOnly) {
                 if !current.fields.isEmpty { stanzas.append(current) }
                 current = ControlStanza()
@@ -89,6 +88,12 @@ struct ControlStanza {
 }
 
 extension String {
+    /// Lines split at LF and CRLF, empty lines kept. (`"\r\n"` is one Character in Swift,
+    /// so splitting on `"\n"` alone would leave CRLF files whole.)
+    var lines: [Substring] {
+        split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+
     /// PEP 503 normalised form: lower case, runs of `-`, `_`, `.` collapsed to `-`.
     var pep503Normalized: String {
         var out = ""
