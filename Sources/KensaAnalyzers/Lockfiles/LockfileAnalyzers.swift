@@ -1,4 +1,5 @@
 /// Project lock and manifest files (what `kensa fs` reads in a source tree).
 let lockfileAnalyzers: [any Analyzer] = [
     NpmLockAnalyzer(),
+    YarnLockAnalyzer(),
 ]
