@@ -9,4 +9,5 @@ let installedAnalyzers: [any Analyzer] = [
     ApkInstalledAnalyzer(),
     RpmDatabaseAnalyzer(),
     PythonPackageAnalyzer(),
+    GoBinaryAnalyzer(),
 ]
