@@ -1,0 +1,165 @@
+import Foundation
+import KensaCore
+
+/// The report for people: what was scanned, the packages grouped by ecosystem (when asked
+/// for), a count per ecosystem and the warnings. Plain text unless colour is asked for.
+///
+/// Every value from the scanned artifact goes through `TextCell.printable`, so a package name
+/// carrying terminal escape sequences or bidirectional overrides cannot rewrite the terminal.
+enum TableWriter {
+    static func write(_ report: Report, options: WriterOptions) -> Data {
+        var out = TextOutput(color: options.color)
+        header(report, into: &out)
+
+        let packages = Ordering.packages(report.packages)
+        let groups = Dictionary(grouping: packages, by: \.ecosystem)
+        if options.listPackages {
+            for ecosystem in groups.keys.sorted() {
+                guard let members = groups[ecosystem] else { continue }
+                out.line()
+                table(ecosystem, members, into: &out)
+            }
+        }
+
+        out.line()
+        let counts = groups.keys.sorted().map { "\(groups[$0]?.count ?? 0) \($0.rawValue)" }
+        let total = "\(packages.count) package" + (packages.count == 1 ? "" : "s")
+        out.line(out.bold("Summary: ") + (counts.isEmpty ? total : total + " (" + counts.joined(separator: ", ") + ")"))
+
+        let warnings = Ordering.warnings(report.warnings)
+        if !warnings.isEmpty {
+            out.line()
+            out.line(out.yellow("Warnings (\(warnings.count)):"))
+            for warning in warnings {
+                var text = "  " + TextCell.printable(warning.path) + ": " + TextCell.printable(warning.reason)
+                if let layer = warning.layer { text += " (layer " + TextCell.printable(shortDigest(layer)) + ")" }
+                out.line(text)
+            }
+        }
+        return Data(out.text.utf8)
+    }
+
+    private static func header(_ report: Report, into out: inout TextOutput) {
+        var rows: [(String, String)] = []
+        let kind: String
+        switch report.artifact.kind {
+        case .containerImage: kind = "container image"
+        case .rootfs: kind = "root filesystem"
+        case .filesystem: kind = "filesystem"
+        }
+        rows.append(("Artifact", report.artifact.name + " (" + kind + ")"))
+        if let image = report.artifact.image {
+            rows.append(("Image ID", image.imageID))
+            if let digest = image.manifestDigest { rows.append(("Digest", digest)) }
+            if !image.repoTags.isEmpty { rows.append(("Tags", image.repoTags.sorted().joined(separator: ", "))) }
+            if let os = image.os, let architecture = image.architecture {
+                rows.append(("Platform", "\(os)/\(architecture)" + (image.variant.map { "/\($0)" } ?? "")))
+            }
+            if !image.layers.isEmpty { rows.append(("Layers", String(image.layers.count))) }
+        }
+        if let os = report.os {
+            rows.append(("OS", "\(os.family) \(os.version)" + (os.prettyName.map { " (\($0))" } ?? "")))
+        } else {
+            rows.append(("OS", "not detected"))
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        for (label, value) in rows {
+            out.line(out.bold(label + ":") + String(repeating: " ", count: width - label.count + 2)
+                     + TextCell.printable(value))
+        }
+    }
+
+    private static func table(_ ecosystem: Ecosystem, _ packages: [Package], into out: inout TextOutput) {
+        let paths = Set(packages.map(\.location.path))
+        let sources = packages.map(sourceText)
+        let layers = packages.map { ($0.location.layerDigest ?? $0.location.diffID).map(shortDigest) ?? "" }
+        var title = "\(ecosystem.rawValue) (\(packages.count))"
+        if paths.count == 1, let path = paths.first { title += " — " + TextCell.printable(path) }
+        out.line(out.bold(title))
+
+        var columns: [(String, [String])] = [
+            ("NAME", packages.map { TextCell.printable($0.name) }),
+            ("VERSION", packages.map { TextCell.printable($0.version) }),
+        ]
+        if sources.contains(where: { !$0.isEmpty }) { columns.append(("SOURCE", sources.map(TextCell.printable))) }
+        if packages.contains(where: \.isDev) { columns.append(("DEV", packages.map { $0.isDev ? "yes" : "" })) }
+        if paths.count > 1 { columns.append(("PATH", packages.map { TextCell.printable($0.location.path) })) }
+        if layers.contains(where: { !$0.isEmpty }) { columns.append(("LAYER", layers.map(TextCell.printable))) }
+
+        let widths = columns.map { column in max(column.0.count, column.1.map(\.count).max() ?? 0) }
+        func row(_ cells: [String]) -> String {
+            zip(cells, widths).map { cell, width in cell + String(repeating: " ", count: max(0, width - cell.count)) }
+                .joined(separator: "  ").trailingSpacesRemoved
+        }
+        out.line(out.bold(row(columns.map(\.0))))
+        out.line(row(widths.map { String(repeating: "-", count: $0) }))
+        for index in packages.indices {
+            out.line(row(columns.map { $0.1[index] }))
+        }
+    }
+
+    /// The source package, when it differs from the binary package (dpkg `Source:`, apk origin).
+    static func sourceText(_ package: Package) -> String {
+        let name = package.sourceName ?? package.name
+        let version = package.sourceVersion ?? package.version
+        switch (name != package.name, version != package.version) {
+        case (false, false): return ""
+        case (true, false): return name
+        default: return name + " " + version
+        }
+    }
+
+    /// `sha256:0123456789ab…` is enough to tell layers apart on screen.
+    static func shortDigest(_ digest: String) -> String {
+        guard let colon = digest.firstIndex(of: ":") else { return String(digest.prefix(12)) }
+        let hex = digest[digest.index(after: colon)...]
+        return String(digest[...colon]) + String(hex.prefix(12))
+    }
+}
+
+/// Accumulates lines; styles are no-ops unless colour was asked for.
+struct TextOutput {
+    var color: Bool
+    var text = ""
+
+    mutating func line(_ content: String = "") {
+        text += content
+        text += "\n"
+    }
+
+    func bold(_ text: String) -> String { color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text }
+    func yellow(_ text: String) -> String { color ? "\u{1B}[33m" + text + "\u{1B}[0m" : text }
+}
+
+enum TextCell {
+    /// Control characters (C0, DEL, C1) and bidirectional controls shown as `\u{…}` escapes:
+    /// text from a scanned image must not drive the terminal.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if needsEscape(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true  // LRM/RLM, embeddings, isolates
+        default: return false
+        }
+    }
+}
+
+extension String {
+    var trailingSpacesRemoved: String {
+        var text = Substring(self)
+        while text.hasSuffix(" ") { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Validates an SBOM that kensa wrote, with the official tools, for kensa's test suite.
+
+    validate-sbom.py cyclonedx FILE   CycloneDX 1.6 JSON schema (cyclonedx-python-lib, strict),
+                                      plus: bom-refs unique, every dependency ref defined,
+                                      every purl parseable (packageurl-python)
+    validate-sbom.py spdx FILE        SPDX 2.3 via spdx-tools' parser and validator (what
+                                      `pyspdxtools -i FILE` runs), plus every purl parseable
+
+Exit 0: valid. Exit 1: invalid (the reasons on stderr). Exit 3: a validator package is
+missing: install scripts/requirements-test.txt (the test then fails, it never passes silently).
+"""
+import json
+import sys
+
+MISSING = 3
+
+
+def missing(package, error):
+    print(f"validate-sbom: the Python package {package} is missing ({error}); "
+          "run: pip install -r scripts/requirements-test.txt", file=sys.stderr)
+    sys.exit(MISSING)
+
+
+def check_purl(purl, problems):
+    try:
+        from packageurl import PackageURL
+    except ImportError as error:
+        missing("packageurl-python", error)
+    try:
+        PackageURL.from_string(purl)
+    except ValueError as error:
+        problems.append(f"purl {purl!r} does not parse: {error}")
+
+
+def validate_cyclonedx(path):
+    try:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+    except ImportError as error:
+        missing("cyclonedx-python-lib[json-validation]", error)
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    problems = []
+    try:
+        error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    except Exception as exception:  # the validator's own missing extras surface here
+        if "jsonschema" in str(exception) or isinstance(exception, ImportError):
+            missing("cyclonedx-python-lib[json-validation]", exception)
+        raise
+    if error is not None:
+        problems.append(f"CycloneDX 1.6 schema: {error}")
+
+    bom = json.loads(text)
+    refs = []
+    root = bom.get("metadata", {}).get("component")
+    components = list(bom.get("components", []))
+    if root:
+        components.append(root)
+    for component in components:
+        if "bom-ref" in component:
+            refs.append(component["bom-ref"])
+        if "purl" in component:
+            check_purl(component["purl"], problems)
+    duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
+    if duplicates:
+        problems.append(f"duplicate bom-refs: {duplicates}")
+    defined = set(refs)
+    for dependency in bom.get("dependencies", []):
+        for ref in [dependency["ref"]] + dependency.get("dependsOn", []):
+            if ref not in defined:
+                problems.append(f"dependency refers to an undefined bom-ref: {ref}")
+    return problems
+
+
+def validate_spdx(path):
+    try:
+        from spdx_tools.spdx.parser.parse_anything import parse_file
+        from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+    except ImportError as error:
+        missing("spdx-tools", error)
+    problems = []
+    try:
+        document = parse_file(path)
+    except Exception as error:  # SPDXParsingError lists every field it rejected
+        messages = getattr(error, "messages", None) or [str(error)]
+        return [f"SPDX parse: {message}" for message in messages]
+    for message in validate_full_spdx_document(document, "SPDX-2.3"):
+        problems.append(f"SPDX 2.3: {message.validation_message} (in {message.context.spdx_id})")
+    with open(path, encoding="utf-8") as handle:
+        raw = json.load(handle)
+    for package in raw.get("packages", []):
+        for ref in package.get("externalRefs", []):
+            if ref.get("referenceType") == "purl":
+                check_purl(ref["referenceLocator"], problems)
+    return problems
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("cyclonedx", "spdx"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    kind, path = sys.argv[1], sys.argv[2]
+    problems = validate_cyclonedx(path) if kind == "cyclonedx" else validate_spdx(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{path}: valid {kind}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
