@@ -11,8 +11,14 @@ public struct ProcessInfo: Sendable, Equatable {
     public var argv: [String]
     public var uid: UInt32
     public var cgroup: String
+    public var cwd: String?
+    /// The controlling terminal's device number (`tty_nr`), 0 for none.
+    public var tty: Int64
+    /// The audit login uid; -1 when unset.
+    public var loginuid: Int64
 
-    public init(pid: Int32, ppid: Int32, name: String, exepath: String, argv: [String], uid: UInt32, cgroup: String) {
+    public init(pid: Int32, ppid: Int32, name: String, exepath: String, argv: [String], uid: UInt32, cgroup: String,
+                cwd: String? = nil, tty: Int64 = 0, loginuid: Int64 = -1) {
         self.pid = pid
         self.ppid = ppid
         self.name = name
@@ -20,6 +26,9 @@ public struct ProcessInfo: Sendable, Equatable {
         self.argv = argv
         self.uid = uid
         self.cgroup = cgroup
+        self.cwd = cwd
+        self.tty = tty
+        self.loginuid = loginuid
     }
 
     /// Falco's proc.cmdline: the name followed by the arguments.
@@ -34,6 +43,8 @@ public enum ProcessObserver: String, Sendable {
 }
 
 public final class ProcessEvent: Sendable {
+    /// A sequence number from the observer (Falco's evt.num).
+    public let number: UInt64
     public let type: String
     public let time: Int64
     public let process: ProcessInfo
@@ -42,7 +53,9 @@ public final class ProcessEvent: Sendable {
     public let userName: String?
     public let observer: ProcessObserver
 
-    public init(type: String, time: Int64, process: ProcessInfo, ancestors: [ProcessInfo], userName: String?, observer: ProcessObserver) {
+    public init(number: UInt64, type: String, time: Int64, process: ProcessInfo, ancestors: [ProcessInfo], userName: String?,
+                observer: ProcessObserver) {
+        self.number = number
         self.type = type
         self.time = time
         self.process = process

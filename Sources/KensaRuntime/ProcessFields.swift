@@ -50,6 +50,10 @@ enum ProcessFields {
         case "evt.dir": return (.string, { _ in .one("<") })
         case "evt.time": return (.string, { .one(Timestamp.iso8601($0.time)) })
         case "evt.rawtime": return (.number, { .one(String($0.time)) })
+        case "evt.num": return (.number, { .one(String($0.number)) })
+        case "proc.cwd": return (.string, { e in e.process.cwd.map(FieldValue.one) ?? .missing })
+        case "proc.tty": return (.number, { .one(String($0.process.tty)) })
+        case "user.loginuid": return (.number, { .one(String($0.process.loginuid)) })
         case "kensa.observer": return (.string, { .one($0.observer.rawValue) })
         default: return nil
         }
