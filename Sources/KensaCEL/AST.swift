@@ -12,6 +12,7 @@ enum BinaryOp: String, Sendable {
 enum ComprehensionKind: Sendable {
     case all, exists, existsOne, map, mapFilter, filter
     case optMap, optFlatMap
+    case transformList, transformMap // two-variable forms; args are [transform] or [filter, transform]
     case bind
 }
 

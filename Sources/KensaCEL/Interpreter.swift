@@ -544,6 +544,35 @@ final class ComprehensionNode: Node, @unchecked Sendable {
                 if out.count > f.maxValueSize { return f.sizeError }
             }
             return .list(out)
+        case .transformList, .transformMap:
+            guard let values, let s2 = slot2 else { return .error(CELError.noOverload) }
+            var out: [CELValue] = []
+            var pairs: [(CELValue, CELValue)] = []
+            for i in 0..<items.count {
+                if !f.charge(1) { return f.limitError }
+                f.locals[slot1] = items[i]
+                f.locals[s2] = values[i]
+                if args.count == 2 {
+                    let keep = args[0].eval(f)
+                    switch keep {
+                    case .bool(let b): if !b { continue }
+                    case .error, .unknown: return keep
+                    default: return .error(CELError.noOverload)
+                    }
+                }
+                let v = args[args.count - 1].eval(f)
+                switch v {
+                case .error, .unknown: return v
+                default: break
+                }
+                if kind == .transformList { out.append(v) } else { pairs.append((items[i], v)) }
+                if out.count + pairs.count > f.maxValueSize { return f.sizeError }
+            }
+            if kind == .transformList { return .list(out) }
+            switch CELMap.make(pairs) {
+            case .success(let m): return .map(m)
+            case .failure(let e): return .error(e)
+            }
         default:
             return .error(CELError.noOverload)
         }

@@ -155,6 +155,16 @@ struct Parser {
     }
 
     private mutating func unary() throws(CELProgramError) -> Expr {
+        if isPunct(.bang) || isPunct(.minus) {
+            recursion += 1
+            defer { recursion -= 1 }
+            if recursion > maxDepth { throw .nestingTooDeep(limit: maxDepth) }
+            return try unaryOperator()
+        }
+        return try member(try primary())
+    }
+
+    private mutating func unaryOperator() throws(CELProgramError) -> Expr {
         let off = offset
         if accept(.bang) {
             let e = try unary()
@@ -367,6 +377,13 @@ struct Parser {
             let kind: ComprehensionKind = name == "all" ? .all : name == "exists" ? .exists : .existsOne
             let c = Comprehension(kind: kind, range: target, var1: v1, var2: v2, args: [args[2]])
             return try make(.comprehension(c), at: off, children: [target, args[2]])
+        case ("transformList", 3), ("transformList", 4), ("transformMap", 3), ("transformMap", 4):
+            let v1 = try simpleName(args[0], name)
+            let v2 = try simpleName(args[1], name)
+            if v1 == v2 { throw syntax("\(name)() variable names must differ", at: off) }
+            let rest = Array(args[2...])
+            let c = Comprehension(kind: name == "transformList" ? .transformList : .transformMap, range: target, var1: v1, var2: v2, args: rest)
+            return try make(.comprehension(c), at: off, children: [target] + rest)
         case ("bind", 3):
             if case .ident("cel") = target.kind {
                 let v = try simpleName(args[0], name)

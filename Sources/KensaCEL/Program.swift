@@ -6,19 +6,27 @@ public struct CELLimits: Sendable, Equatable {
     /// Longest accepted expression text, in UTF-8 bytes.
     public var maxExpressionLength: Int = 100_000
     /// Deepest accepted nesting of the expression tree.
-    public var maxNestingDepth: Int = 100
+    public var maxNestingDepth: Int = 128
     /// Cost units one evaluation may spend (one per call, operator and comprehension
     /// iteration, plus a share of the size of strings, bytes and lists handled). The default
     /// is Kubernetes' per-expression runtime budget.
     public var costBudget: UInt64 = 10_000_000
     /// Largest string (bytes), byte string or list an evaluation may build.
     public var maxValueSize: Int = 10_000_000
+    /// Largest input an activation may hold, counted by `CELActivation.validate`: list and
+    /// map elements plus string and bytes lengths, over all variables.
+    public var maxInputSize: Int = 50_000_000
+    /// Deepest nesting of lists and maps in an input.
+    public var maxInputDepth: Int = 256
     public init() {}
-    public init(maxExpressionLength: Int = 100_000, maxNestingDepth: Int = 100, costBudget: UInt64 = 10_000_000, maxValueSize: Int = 10_000_000) {
+    public init(maxExpressionLength: Int = 100_000, maxNestingDepth: Int = 128, costBudget: UInt64 = 10_000_000,
+                maxValueSize: Int = 10_000_000, maxInputSize: Int = 50_000_000, maxInputDepth: Int = 256) {
         self.maxExpressionLength = maxExpressionLength
         self.maxNestingDepth = maxNestingDepth
         self.costBudget = costBudget
         self.maxValueSize = maxValueSize
+        self.maxInputSize = maxInputSize
+        self.maxInputDepth = maxInputDepth
     }
 }
 
@@ -30,6 +38,35 @@ public struct CELActivation: Sendable {
     public init(_ variables: [String: CELValue] = [:], unknownNames: Set<String> = []) {
         self.variables = variables
         self.unknownNames = unknownNames
+    }
+}
+
+extension CELActivation {
+    /// Checks the variables against `limits.maxInputSize` and `maxInputDepth`. Call it once for
+    /// untrusted input (a manifest, an audit event) before evaluating programs over it;
+    /// `evaluate` itself does not walk the input, to stay fast.
+    public func validate(_ limits: CELLimits) throws(CELProgramError) {
+        for name in variables.keys.sorted() {
+            guard let root = variables[name] else { continue }
+            var size = 0
+            var stack: [(CELValue, Int)] = [(root, 0)]
+            while let (v, depth) = stack.popLast() {
+                if depth > limits.maxInputDepth { throw .inputTooLarge(name: name, limit: limits.maxInputDepth) }
+                switch v {
+                case .string(let s): size += s.utf8.count
+                case .bytes(let b): size += b.count
+                case .list(let l):
+                    size += l.count
+                    for e in l { stack.append((e, depth + 1)) }
+                case .map(let m):
+                    size += m.count
+                    for i in 0..<m.count { stack.append((m.keys[i], depth + 1)); stack.append((m.values[i], depth + 1)) }
+                case .optional(let o): if let o { stack.append((o, depth + 1)) }
+                default: size += 1
+                }
+                if size > limits.maxInputSize { throw .inputTooLarge(name: name, limit: limits.maxInputSize) }
+            }
+        }
     }
 }
 

@@ -111,7 +111,15 @@ struct Regex: Sendable {
             if matched == nil {
                 addThread(&clist, 0, pos, s, pos, &stack)
             }
-            if clist.pcs.isEmpty { break }
+            if clist.pcs.isEmpty {
+                // No thread alive: stop if a match is known or the text is done, else try
+                // a start at the next position.
+                if matched != nil || pos >= s.count { break }
+                clist.gen = max(clist.gen, nlist.gen) + 1
+                clist.clear()
+                pos += 1
+                continue
+            }
             let c: UInt32? = pos < s.count ? s[pos] : nil
             var i = 0
             while i < clist.pcs.count {
