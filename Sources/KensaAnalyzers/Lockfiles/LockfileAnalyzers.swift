@@ -2,4 +2,5 @@
 let lockfileAnalyzers: [any Analyzer] = [
     NpmLockAnalyzer(),
     YarnLockAnalyzer(),
+    PnpmLockAnalyzer(),
 ]
