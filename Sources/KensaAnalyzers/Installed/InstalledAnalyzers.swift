@@ -10,4 +10,5 @@ let installedAnalyzers: [any Analyzer] = [
     RpmDatabaseAnalyzer(),
     PythonPackageAnalyzer(),
     GoBinaryAnalyzer(),
+    JavaArchiveAnalyzer(),
 ]
