@@ -3,4 +3,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     NpmLockAnalyzer(),
     YarnLockAnalyzer(),
     PnpmLockAnalyzer(),
+    GoModAnalyzer(),
 ]
