@@ -4,4 +4,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     YarnLockAnalyzer(),
     PnpmLockAnalyzer(),
     GoModAnalyzer(),
+    CargoLockAnalyzer(),
 ]
