@@ -64,7 +64,9 @@ struct EntryRecorder {
                                 mode: mode & 0o7777, kind: kind, linkTarget: linkTarget)
         switch kind {
         case .symlink:
-            if let target = linkTarget, MemberPath.symlinkEscapes(path: path, target: target) {
+            let target = linkTarget ?? ""
+            walk.symlinks[path] = target
+            if MemberPath.symlinkEscapes(path: path, target: target) {
                 warn(path: path, reason: "symlink points outside the tree (\(target)); recorded, never followed")
             }
         case .hardlink:

@@ -38,15 +38,19 @@ public struct LayerWalk: Sendable {
     /// The subset of `paths` that are directories: LayerStack needs it to tell when a later
     /// layer replaces a directory with a file or link.
     public var directories: [String]
+    /// Symlinks the layer adds: path → target as stored (not resolved, never followed).
+    public var symlinks: [String: String]
 
     public init(paths: [String] = [], whiteouts: [String] = [], opaqueDirs: [String] = [],
-                warnings: [ScanWarning] = [], bytesRead: Int64 = 0, directories: [String] = []) {
+                warnings: [ScanWarning] = [], bytesRead: Int64 = 0, directories: [String] = [],
+                symlinks: [String: String] = [:]) {
         self.paths = paths
         self.whiteouts = whiteouts
         self.opaqueDirs = opaqueDirs
         self.warnings = warnings
         self.bytesRead = bytesRead
         self.directories = directories
+        self.symlinks = symlinks
     }
 }
 

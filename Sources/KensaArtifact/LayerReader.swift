@@ -100,11 +100,19 @@ struct TarWalker {
                 guard let entry else { try fail(a, feed) }
                 if compression == .zstd { try checkZstdBomb(a) }
                 try state.countEntry(input: region.name)
-                if r == ARCHIVE_WARN, let message = archive_error_string(a) {
-                    state.warn(path: rawName(entry).name, reason: "tar: " + String(cString: message))
+                if r == ARCHIVE_WARN, let message = archive_error_string(a).map({ String(cString: $0) }),
+                   !message.contains("can't be converted") {
+                    // Charset warnings are about libarchive's locale conversion, which we do not
+                    // use: names are taken as UTF-8 and invalid ones are reported by `handle`.
+                    state.warn(path: rawName(entry).name, reason: "tar: " + message)
                 }
                 try handle(entry, archive: a, feed: feed, state: &state, wants: wants, visit: visit)
             }
+        }
+        if let inflater = feed.inflater {
+            // libarchive stops at the tar end marker; the gzip trailer (CRC-32, length) and any
+            // truncation after it are only seen by inflating to the end of the stream.
+            while try inflater.next() > 0 {}
         }
         if let inflater = feed.inflater, inflater.trailingGarbage {
             state.warn(path: "", reason: "bytes after the end of the gzip stream were ignored")
