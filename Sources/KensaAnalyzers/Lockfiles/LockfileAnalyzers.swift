@@ -5,4 +5,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     PnpmLockAnalyzer(),
     GoModAnalyzer(),
     CargoLockAnalyzer(),
+    GemfileLockAnalyzer(),
 ]
