@@ -11,4 +11,8 @@ let installedAnalyzers: [any Analyzer] = [
     PythonPackageAnalyzer(),
     GoBinaryAnalyzer(),
     JavaArchiveAnalyzer(),
+    RubyGemspecAnalyzer(),
+    NodePackageAnalyzer(),
+    ComposerInstalledAnalyzer(),
+    DotnetDepsAnalyzer(),
 ]
