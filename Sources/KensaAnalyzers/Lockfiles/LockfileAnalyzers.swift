@@ -6,4 +6,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     GoModAnalyzer(),
     CargoLockAnalyzer(),
     GemfileLockAnalyzer(),
+    ComposerLockAnalyzer(),
 ]

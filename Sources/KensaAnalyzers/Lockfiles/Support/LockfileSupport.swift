@@ -77,7 +77,7 @@ struct PackageCollector {
     }
 
     mutating func add(name: String, version: String, ecosystem: Ecosystem, purl: PURL,
-                      isDev: Bool = false, dependsOn: [String] = []) {
+                      isDev: Bool = false, dependsOn: [String] = [], licenses: [String] = []) {
         let key = purl.description
         if var existing = byPURL[key] {
             existing.isDev = existing.isDev && isDev
@@ -85,7 +85,7 @@ struct PackageCollector {
             byPURL[key] = existing
         } else {
             byPURL[key] = Package(name: name, version: version, ecosystem: ecosystem, purl: purl,
-                                  foundBy: foundBy, location: .init(path: path),
+                                  foundBy: foundBy, licenses: licenses, location: .init(path: path),
                                   dependsOn: Array(Set(dependsOn)).sorted().filter { $0 != key },
                                   isDev: isDev)
         }
