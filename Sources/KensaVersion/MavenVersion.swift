@@ -228,3 +228,25 @@ extension MavenVersion: Comparable, Hashable {
         if let first = items.first, case .list = first { hasher.combine(0) } else { hasher.combine(items.first) }
     }
 }
+
+extension MavenVersion {
+    /// Maven's canonical form (`ComparableVersion.getCanonical`): items joined by `.`, a nested
+    /// list by `-`.
+    public var canonical: String { MavenVersion.render(items) }
+
+    static func render(_ list: [Item]) -> String {
+        var s = ""
+        for item in list {
+            if !s.isEmpty {
+                if case .list = item { s += "-" } else { s += "." }
+            }
+            switch item {
+            case .int(let v), .long(let v): s += String(v)
+            case .big(let d): s += d.isEmpty ? "0" : d
+            case .string(let q): s += q
+            case .list(let l): s += render(l)
+            }
+        }
+        return s
+    }
+}

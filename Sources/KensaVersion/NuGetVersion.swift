@@ -61,12 +61,13 @@ public struct NuGetVersion: Sendable, CustomStringConvertible {
 
     public var isPrerelease: Bool { !releaseLabels.isEmpty }
 
-    /// NuGet's normalised form: three parts, a fourth only when not zero, labels, metadata.
+    /// NuGet's normalised form ("Normalized version numbers" in the NuGet docs): leading
+    /// zeros dropped, three parts plus a fourth only when it is not zero, release labels, and
+    /// no build metadata.
     public var normalized: String {
         var s = "\(major).\(minor).\(patch)"
         if revision != 0 { s += ".\(revision)" }
         if !releaseLabels.isEmpty { s += "-" + releaseLabels.joined(separator: ".") }
-        if let metadata { s += "+" + metadata }
         return s
     }
 

@@ -161,7 +161,12 @@ public struct CargoVersion: Sendable, CustomStringConvertible {
     public var build: [String] { value.build }
 
     public init(_ string: String) throws(VersionError) {
-        value = try StrictSemVer.parse(string, scheme: .cargo, bounded: true)
+        try self.init(string, scheme: .cargo)
+    }
+
+    /// `scheme` only names the scheme in errors (`cargo` or `cargo-ord`).
+    init(_ string: String, scheme: VersionScheme) throws(VersionError) {
+        value = try StrictSemVer.parse(string, scheme: scheme, bounded: true)
     }
 
     public static func comparePrecedence(_ a: CargoVersion, _ b: CargoVersion) -> Int {

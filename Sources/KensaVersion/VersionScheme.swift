@@ -20,7 +20,7 @@ public enum VersionScheme: String, CaseIterable, Sendable, Hashable, Codable {
         case .go: return .go(try GoVersion(string))
         case .nuget: return .nuget(try NuGetVersion(string))
         case .cargo: return .cargo(try CargoVersion(string))
-        case .cargoOrd: return .cargoOrd(try CargoVersion(string))
+        case .cargoOrd: return .cargoOrd(try CargoVersion(string, scheme: .cargoOrd))
         case .composer: return .composer(try ComposerVersion(string))
         }
     }
@@ -126,6 +126,28 @@ public enum Version: Sendable, Hashable, Comparable, CustomStringConvertible {
         case .cargo(let v): hasher.combine(v.value.major); hasher.combine(v.value.minor); hasher.combine(v.value.patch); hasher.combine(v.value.pre)
         case .cargoOrd(let v): hasher.combine(v)
         case .composer(let v): hasher.combine(v)
+        }
+    }
+}
+
+extension Version {
+    /// The version written in its scheme's normal form: parsing it again gives an equal value
+    /// (dpkg/rpm `epoch:version-release`, PEP 440 and NuGet normalisation, SemVer without a
+    /// prefix, Go's canonical form, Maven's canonical item list, Composer's normalised string).
+    public var formatted: String {
+        switch self {
+        case .dpkg(let v): return "\(v.epoch):\(v.upstream)" + (v.revision.isEmpty ? "" : "-\(v.revision)")
+        case .rpm(let v): return "\(v.epoch):\(v.version)" + (v.release.map { "-\($0)" } ?? "")
+        case .apk(let v): return v.description
+        case .pep440(let v): return v.normalized
+        case .semver(let v): return v.description
+        case .npm(let v): return v.description
+        case .maven(let v): return v.canonical
+        case .gem(let v): return v.segments.map(\.description).joined(separator: ".")
+        case .go(let v): return v.canonical
+        case .nuget(let v): return v.normalized
+        case .cargo(let v), .cargoOrd(let v): return v.description
+        case .composer(let v): return v.normalized
         }
     }
 }
