@@ -7,4 +7,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     CargoLockAnalyzer(),
     GemfileLockAnalyzer(),
     ComposerLockAnalyzer(),
+    NuGetLockAnalyzer(),
 ]
