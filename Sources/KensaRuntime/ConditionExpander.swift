@@ -96,7 +96,10 @@ struct ConditionExpander {
                 }
                 ops.append(op)
             }
-            guard !refs.isEmpty, !e.values.isEmpty else { continue }
+            guard !e.values.isEmpty else { continue }
+            guard !refs.isEmpty else {
+                throw RuntimeError(.ruleFile, input: at, item: "rule '\(rule.name)'", reason: "exception '\(e.name)' has values but no fields")
+            }
             if e.singleField {
                 let op = ops.first ?? .in
                 var items: [String] = []
@@ -116,6 +119,10 @@ struct ConditionExpander {
                 continue
             }
             for row in e.values {
+                guard row.count == refs.count, ops.count == refs.count else {
+                    throw RuntimeError(.wrongType, input: at, item: "rule '\(rule.name)'",
+                                       reason: "exception '\(e.name)': a value has \(row.count) entries for \(refs.count) fields and \(ops.count) comps")
+                }
                 var terms: [ConditionNode] = []
                 for (i, v) in row.enumerated() {
                     let op = ops[i]

@@ -209,8 +209,10 @@ enum RuleFileParser {
             if let cn = f["comps"] {
                 if let s = cn.scalar?.string { comps = [s] } else { comps = try stringList(cn, key: "comps", file: file, item: rule) }
             }
-            if comps.isEmpty { comps = Array(repeating: single ? "in" : "=", count: max(fields.count, 1)) }
-            if !single, comps.count != fields.count {
+            // An exception without fields appends values to the exception of that name.
+            let appendOnly = fields.isEmpty
+            if comps.isEmpty, !appendOnly { comps = Array(repeating: single ? "in" : "=", count: max(fields.count, 1)) }
+            if !single, !appendOnly, comps.count != fields.count {
                 throw RuntimeError(.ruleFile, input: at, item: "rule '\(rule)'",
                                    reason: "exception '\(name)' has \(fields.count) fields but \(comps.count) comps")
             }
@@ -220,7 +222,7 @@ enum RuleFileParser {
                     throw RuntimeError(.ruleFile, input: at, item: "rule '\(rule)'", reason: "exception '\(name)' values must be a list")
                 }
                 for v in vs {
-                    if single {
+                    if single || (appendOnly && v.scalar != nil) {
                         if let s = v.scalar?.string { values.append([.scalar(s)]) } else {
                             values.append([.list(try stringList(v, key: "values", file: file, item: rule))])
                         }
@@ -236,7 +238,7 @@ enum RuleFileParser {
                             row.append(.list(try stringList(entry, key: "values", file: file, item: rule)))
                         }
                     }
-                    if row.count != fields.count {
+                    if !appendOnly, row.count != fields.count {
                         throw RuntimeError(.ruleFile, input: "\(file):\(line(v))", item: "rule '\(rule)'",
                                            reason: "exception '\(name)' value has \(row.count) entries for \(fields.count) fields")
                     }
