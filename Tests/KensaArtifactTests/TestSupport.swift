@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import KensaArtifact
 import KensaCore
 
@@ -89,17 +90,26 @@ extension String {
     }
 }
 
-/// A temporary directory removed when the value is released.
-final class TempDir: @unchecked Sendable {
+/// A temporary directory, removed when the test process exits (not at deinit: an optimised
+/// build may end the value's lifetime before the last use of a path inside it).
+final class TempDir: Sendable {
     let path: String
+    private static let created = Mutex<[String]>([])
 
     init() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("kensa-artifact-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         path = base.path
+        let first = Self.created.withLock { list in
+            list.append(base.path)
+            return list.count == 1
+        }
+        if first { atexit { TempDir.removeAll() } }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    private static func removeAll() {
+        for p in created.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: p) }
+    }
 
     func file(_ name: String) -> String { path + "/" + name }
 
