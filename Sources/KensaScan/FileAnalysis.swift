@@ -1,0 +1,52 @@
+import Foundation
+import KensaAnalyzers
+import KensaArtifact
+import KensaCore
+
+/// What the analyzers said about one file of one walk (a layer or a directory).
+struct FileFacts: Sendable {
+    var path: String
+    var output: AnalyzerOutput
+}
+
+/// Runs the analyzers over one walk and keeps their facts. One instance per walk, used from
+/// the walk's own thread only; facts of different walks are merged afterwards.
+final class WalkCollector {
+    private let analyzers: [any Analyzer]
+    private(set) var facts: [FileFacts] = []
+    private(set) var warnings: [ScanWarning] = []
+    private(set) var filesAnalyzed = 0
+
+    init(analyzers: [any Analyzer]) {
+        self.analyzers = analyzers
+    }
+
+    /// The walk's filter: a file is read only when some analyzer wants it.
+    static func wants(_ analyzers: [any Analyzer]) -> FileWants {
+        { header in
+            guard header.kind == .regular || header.kind == .hardlink else { return false }
+            return analyzers.contains { $0.wants(path: header.path, size: header.size, mode: header.mode) }
+        }
+    }
+
+    func visit(_ header: FileHeader, _ content: Data) {
+        filesAnalyzed += 1
+        var merged = AnalyzerOutput()
+        for analyzer in analyzers where analyzer.wants(path: header.path, size: header.size, mode: header.mode) {
+            do {
+                let output = try analyzer.analyze(AnalyzerInput(path: header.path, content: content, mode: header.mode))
+                if merged.os == nil { merged.os = output.os }
+                merged.packages += output.packages
+                merged.ownedFiles += output.ownedFiles
+                merged.warnings += output.warnings
+            } catch let error as KensaError {
+                warnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error.reason)"))
+            } catch {
+                warnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error)"))
+            }
+        }
+        if merged != .empty {
+            facts.append(FileFacts(path: header.path, output: merged))
+        }
+    }
+}

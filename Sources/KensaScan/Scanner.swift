@@ -1,0 +1,139 @@
+import Foundation
+import KensaAnalyzers
+import KensaArtifact
+import KensaCore
+
+/// target → artifact → analyzers → inventory → report.
+public func scan(_ target: ScanTarget, options: ScanOptions = ScanOptions()) throws -> Report {
+    switch target {
+    case .rootfs(let path):
+        return try scanDirectory(path, kind: .rootfs, analyzers: options.analyzers ?? allAnalyzers,
+                                 skipDirs: options.skipDirs, options: options)
+    case .filesystem(let path):
+        return try scanDirectory(path, kind: .filesystem, analyzers: options.analyzers ?? fsAnalyzers,
+                                 skipDirs: [], options: options)
+    case .imageArchive(let path):
+        return try scanImage(path, options: options)
+    }
+}
+
+private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers: [any Analyzer],
+                           skipDirs: [String], options: ScanOptions) throws -> Report {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw KensaError(.unreadable, input: path, reason: "no such file or directory")
+    }
+    guard isDirectory.boolValue else {
+        throw KensaError(.usage, input: path, reason: "not a directory")
+    }
+    let collector = WalkCollector(analyzers: analyzers)
+    let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: WalkCollector.wants(analyzers)) {
+        collector.visit($0, $1)
+    }
+    options.progress?(.filesAnalyzed(collector.filesAnalyzed))
+    let inventory = Inventory(facts: collector.facts, warnings: walk.warnings + collector.warnings)
+    return Report(artifact: .init(name: path, kind: kind), os: inventory.os, packages: inventory.packages,
+                  warnings: inventory.warnings, createdAt: options.createdAt)
+}
+
+private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
+    let image = try ImageSource.open(path: path)
+    let analyzers = options.analyzers ?? allAnalyzers
+    let count = image.layerCount
+    let results = LayerResults(count: count)
+
+    // Layers are independent: walk them concurrently, each on its own thread with its own
+    // collector; merge afterwards in layer order.
+    let workers = min(options.parallelism, max(count, 1))
+    let next = Counter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let index = next.take(below: count) {
+            options.progress?(.layerStarted(index: index, count: count))
+            let collector = WalkCollector(analyzers: analyzers)
+            do {
+                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers)) { collector.visit($0, $1) }
+                results.set(index, .success(LayerOutcome(walk: walk, facts: collector.facts,
+                                                          warnings: collector.warnings)))
+                options.progress?(.layerFinished(index: index, count: count, bytes: walk.bytesRead))
+            } catch {
+                results.set(index, .failure(error))
+            }
+        }
+    }
+
+    var outcomes: [LayerOutcome] = []
+    for index in 0..<count {
+        switch results.get(index) {
+        case .success(let outcome): outcomes.append(outcome)
+        case .failure(let error as KensaError):
+            throw KensaError(error.kind, input: path,
+                             reason: "layer \(index + 1) (\(image.metadata.layers[safe: index]?.digest ?? "?")): \(error.description)")
+        case .failure(let error): throw error
+        case nil: throw KensaError(.malformed, input: path, reason: "layer \(index + 1) was not read")
+        }
+    }
+
+    let stack = LayerStack(outcomes.map(\.walk))
+    var facts: [FileFacts] = []
+    var warnings: [ScanWarning] = []
+    for (index, outcome) in outcomes.enumerated() {
+        let layer = image.metadata.layers[safe: index]
+        warnings += (outcome.walk.warnings + outcome.warnings).map {
+            ScanWarning(path: $0.path, reason: $0.reason, layer: $0.layer ?? layer?.digest)
+        }
+        for var fact in outcome.facts where stack.isVisible(path: fact.path, addedBy: index) {
+            fact.output.packages = fact.output.packages.map { package in
+                var package = package
+                package.location.layerDigest = layer?.digest
+                package.location.diffID = layer?.diffID
+                return package
+            }
+            facts.append(fact)
+        }
+    }
+    let inventory = Inventory(facts: facts, warnings: warnings)
+    let name = image.metadata.repoTags.first ?? path
+    return Report(artifact: .init(name: name, kind: .containerImage, image: image.metadata),
+                  os: inventory.os, packages: inventory.packages, warnings: inventory.warnings,
+                  createdAt: options.createdAt)
+}
+
+private struct LayerOutcome: Sendable {
+    var walk: LayerWalk
+    var facts: [FileFacts]
+    var warnings: [ScanWarning]
+}
+
+/// Per-layer results written by the worker threads.
+private final class LayerResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<LayerOutcome, any Error>?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<LayerOutcome, any Error>) {
+        lock.withLock { storage[index] = result }
+    }
+
+    func get(_ index: Int) -> Result<LayerOutcome, any Error>? {
+        lock.withLock { storage[index] }
+    }
+}
+
+/// Hands out layer indexes to the workers, base layer first.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard value < limit else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

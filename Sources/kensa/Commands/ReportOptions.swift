@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KensaCore
+import KensaReport
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// Flags shared by every command that writes a report.
+struct ReportOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ReportFormat = .table
+
+    @Option(name: [.short, .long], help: "Write the report to FILE instead of standard output.")
+    var output: String?
+
+    @Flag(name: [.short, .long], help: "No progress display.")
+    var quiet = false
+
+    /// Renders and writes the report. A file is written whole or not at all: the report goes
+    /// to a temporary file beside it, then takes its name.
+    func write(_ report: Report) throws {
+        let color = output == nil && format == .table && isatty(STDOUT_FILENO) == 1
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let data = try render(report, as: format, options: WriterOptions(listPackages: true, color: color))
+        guard let output, output != "-" else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        let url = URL(fileURLWithPath: output)
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw KensaError(.unreadable, input: output, reason: "cannot write the report: \(error.localizedDescription)")
+        }
+    }
+
+    /// A progress line on standard error, only when it is a terminal.
+    func progress() -> (@Sendable (ScanProgressEvent) -> Void)? {
+        guard !quiet, isatty(STDERR_FILENO) == 1 else { return nil }
+        return { ProgressLine.handle($0) }
+    }
+}
