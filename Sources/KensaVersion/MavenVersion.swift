@@ -25,11 +25,19 @@ public struct MavenVersion: Sendable, CustomStringConvertible {
         if string.utf8.count > maximumVersionLength {
             throw VersionError(scheme: .maven, input: string, reason: "longer than \(maximumVersionLength) bytes")
         }
-        description = string
-        items = MavenVersion.parse(string)
+        guard let items = MavenVersion.parse(string) else {
+            throw VersionError(scheme: .maven, input: string,
+                               reason: "nested more than \(MavenVersion.maxNesting) levels deep")
+        }
+        self.description = string
+        self.items = items
     }
 
-    static func parse(_ version: String) -> [Item] {
+    /// Each `-` (and each letter/digit switch) opens a nested list. Maven has no limit; this
+    /// bound keeps comparison recursion shallow on hostile input. Real versions nest < 10 deep.
+    static let maxNesting = 200
+
+    static func parse(_ version: String) -> [Item]? {
         let chars = Array(version.lowercased().unicodeScalars)
         // Lists are built on a stack; a child list is attached to its parent when the parent
         // is finished (normalisation runs innermost first, as Maven's does).
@@ -37,7 +45,11 @@ public struct MavenVersion: Sendable, CustomStringConvertible {
         var isDigitRun = false
         var start = 0
         func text(_ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(chars[a..<b])) }
-        func push() { stack.append([]) }
+        var tooDeep = false
+        func push() {
+            if stack.count > maxNesting { tooDeep = true }
+            stack.append([])
+        }
         for i in 0..<chars.count {
             let c = chars[i]
             if c == "." {
@@ -69,6 +81,7 @@ public struct MavenVersion: Sendable, CustomStringConvertible {
             if !isDigitRun && !stack[stack.count - 1].isEmpty { push() }
             stack[stack.count - 1].append(parseItem(isDigitRun, text(start, chars.count)))
         }
+        if tooDeep { return nil }
         // Close lists innermost first: normalise, then attach to the parent.
         while stack.count > 1 {
             let child = normalize(stack.removeLast())
@@ -231,7 +244,7 @@ extension MavenVersion: Comparable, Hashable {
 
 extension MavenVersion {
     /// Maven's canonical form (`ComparableVersion.getCanonical`): items joined by `.`, a nested
-    /// list by `-`.
+    /// list by `-`. For display; like Maven's, it does not always parse back to an equal version.
     public var canonical: String { MavenVersion.render(items) }
 
     static func render(_ list: [Item]) -> String {

@@ -133,7 +133,10 @@ public enum Version: Sendable, Hashable, Comparable, CustomStringConvertible {
 extension Version {
     /// The version written in its scheme's normal form: parsing it again gives an equal value
     /// (dpkg/rpm `epoch:version-release`, PEP 440 and NuGet normalisation, SemVer without a
-    /// prefix, Go's canonical form, Maven's canonical item list, Composer's normalised string).
+    /// prefix, Go's canonical form). apk has no other spelling; Maven's canonical form and
+    /// Composer's normalised form do not parse back to the same order in general (Maven drops
+    /// empty qualifiers inside lists; Composer normalises `2010-01-02` to `2010.01.02`, which
+    /// normalises again to the different `2010.01.02.0`), so those three keep the string as given.
     public var formatted: String {
         switch self {
         case .dpkg(let v): return "\(v.epoch):\(v.upstream)" + (v.revision.isEmpty ? "" : "-\(v.revision)")
@@ -142,12 +145,12 @@ extension Version {
         case .pep440(let v): return v.normalized
         case .semver(let v): return v.description
         case .npm(let v): return v.description
-        case .maven(let v): return v.canonical
+        case .maven(let v): return v.description
         case .gem(let v): return v.segments.map(\.description).joined(separator: ".")
         case .go(let v): return v.canonical
         case .nuget(let v): return v.normalized
         case .cargo(let v), .cargoOrd(let v): return v.description
-        case .composer(let v): return v.normalized
+        case .composer(let v): return v.description
         }
     }
 }
