@@ -4,8 +4,11 @@ import KensaCore
 /// The dpkg database: `var/lib/dpkg/status`, and distroless images' `var/lib/dpkg/status.d/*`
 /// (one file per package, no `Status:` field, beside `*.md5sums` files that are not stanzas).
 ///
-/// Only packages whose `Status:` is `install ok installed` are reported: half-installed,
-/// unpacked and config-files packages do not have their files in place. The purl namespace
+/// Reported: packages whose `Status:` state (its third word) is `installed`, or
+/// `triggers-pending`/`triggers-awaited` (installed, a trigger not yet run), whatever the
+/// selection (`hold ok installed`, `deinstall ok installed` are still installed). Not
+/// reported: `config-files`, `half-installed`, `unpacked`, `half-configured`,
+/// `not-installed` — their files are not (all) in place. The purl namespace
 /// is provisionally `debian` with no `distro` qualifier; the scan rewrites both once the
 /// operating system is known (and must rewrite `dependsOn` the same way).
 struct DpkgStatusAnalyzer: Analyzer {
@@ -37,7 +40,7 @@ struct DpkgStatusAnalyzer: Analyzer {
                     continue
                 }
                 let words = status.split(separator: " ")
-                guard words.count == 3, words[2] == "installed", words[1] == "ok" else { continue }
+                guard words.count == 3, Self.installedStates.contains(String(words[2])) else { continue }
             }
             guard let name = stanza.first("Package"), !name.isEmpty,
                   let version = stanza.first("Version"), !version.isEmpty else {
@@ -71,6 +74,8 @@ struct DpkgStatusAnalyzer: Analyzer {
         }
         return AnalyzerOutput(packages: packages.sorted(), warnings: warnings)
     }
+
+    static let installedStates: Set<String> = ["installed", "triggers-pending", "triggers-awaited"]
 
     static func purl(name: String, version: String, arch: String) -> PURL {
         PURL(ecosystem: .deb, namespace: "debian", name: name, version: version,

@@ -3,12 +3,13 @@ import GRDB
 import GRDBSQLite
 import KensaCore
 
-/// rpm's SQLite database (`var/lib/rpm/rpmdb.sqlite`, `usr/lib/sysimage/rpm/rpmdb.sqlite`;
-/// rpm ≥ 4.16: RHEL 9, Fedora ≥ 33, openSUSE, Amazon Linux 2023). Each row of `Packages`
-/// is one rpm header.
-///
-/// The database is opened from memory with `sqlite3_deserialize` (read-only), so nothing is
-/// written to disk. Older Berkeley DB (`Packages`) and ndb (`Packages.db`) databases are
+/// rpm's package database, in either of its common formats:
+/// - SQLite `rpmdb.sqlite` (rpm ≥ 4.16: RHEL 9, Fedora ≥ 33, Amazon Linux 2023), under
+///   `var/lib/rpm/` or `usr/lib/sysimage/rpm/`. Opened from memory with
+///   `sqlite3_deserialize` (read-only), so nothing is written to disk.
+/// - Berkeley DB hash `Packages` (RHEL/CentOS 7 and 8, Amazon Linux 2, UBI 8), read page by
+///   page by `BerkeleyHashDB`.
+/// Each record is one rpm header (`RpmHeader`). The ndb format (`Packages.db`, SUSE) is
 /// refused with an `unsupported` error naming the file.
 ///
 /// The purl namespace is provisionally `redhat`; the scan rewrites it (and adds `distro`)
@@ -26,13 +27,12 @@ struct RpmDatabaseAnalyzer: Analyzer {
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
-        if !file.path.hasSuffix("rpmdb.sqlite") {
-            let kind = file.path.hasSuffix(".db") ? "ndb" : "Berkeley DB"
+        if file.path.hasSuffix(".db") {
             throw KensaError(.unsupported, input: file.path,
-                             reason: "\(kind) rpm databases are not supported; only rpmdb.sqlite (rpm 4.16 and later) is read")
+                             reason: "ndb rpm databases are not supported; rpmdb.sqlite and Berkeley DB Packages are read")
         }
         try file.requireSize(atMost: InstalledLimits.database)
-        let blobs = try Self.headerBlobs(file)
+        let blobs = file.path.hasSuffix("rpmdb.sqlite") ? try Self.headerBlobs(file) : try Self.berkeleyBlobs(file)
         var warnings: [ScanWarning] = []
         var packages: [(package: RpmPackage, requires: [String], provides: [String])] = []
         var owned: [String] = []
@@ -104,6 +104,23 @@ struct RpmDatabaseAnalyzer: Analyzer {
         } catch let error as DatabaseError {
             throw KensaError(.malformed, input: file.path, reason: "rpmdb.sqlite: \(error.message ?? "SQLite error \(error.resultCode)")")
         }
+    }
+
+    /// `(hnum, blob)` from a Berkeley DB `Packages`: keys are native-order 32-bit instance
+    /// numbers; key 0 holds rpm's instance counter, not a header.
+    static func berkeleyBlobs(_ file: AnalyzerInput) throws -> [(Int64, [UInt8])] {
+        let bytes = [UInt8](file.content)
+        guard BerkeleyHashDB.isHashDatabase(bytes) else {
+            throw KensaError(.malformed, input: file.path, reason: "not a Berkeley DB hash database")
+        }
+        var out: [(Int64, [UInt8])] = []
+        for (key, value) in try BerkeleyHashDB.values(bytes, input: file.path, maxValue: InstalledLimits.database)
+        where key.count == 4 {
+            let hnum = Int64(key[0]) | Int64(key[1]) << 8 | Int64(key[2]) << 16 | Int64(key[3]) << 24
+            if hnum == 0 || value.count < 8 { continue }
+            out.append((hnum, value))
+        }
+        return out.sorted { $0.0 < $1.0 }
     }
 
     /// Absolute paths from BASENAMES, DIRNAMES and DIRINDEXES; an index outside DIRNAMES

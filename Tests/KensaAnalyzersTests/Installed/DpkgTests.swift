@@ -84,6 +84,18 @@ import KensaCore
         #expect(out.packages.filter { $0.name == "libfoo" }.map(\.architecture) == ["amd64", "i386"])
     }
 
+    @Test func statesThatCountAsInstalled() throws {
+        var text = ""
+        for (i, status) in ["install ok installed", "hold ok installed", "deinstall ok installed",
+                            "install ok triggers-pending", "install ok triggers-awaited", "install reinstreq installed",
+                            "install ok unpacked", "install ok half-configured", "install reinstreq half-installed",
+                            "deinstall ok config-files", "purge ok not-installed", "install ok"].enumerated() {
+            text += "Package: p\(i)\nStatus: \(status)\nVersion: 1\nArchitecture: amd64\n\n"
+        }
+        let out = try analyzer.run("var/lib/dpkg/status", text)
+        #expect(out.packages.map(\.name) == ["p0", "p1", "p2", "p3", "p4", "p5"])
+    }
+
     @Test func distrolessStatusD() throws {
         #expect(analyzer.wants(path: "var/lib/dpkg/status.d/base-files", size: 100, mode: 0o644))
         #expect(!analyzer.wants(path: "var/lib/dpkg/status.d/base-files.md5sums", size: 100, mode: 0o644))

@@ -33,16 +33,50 @@ import KensaCore
         #expect(RpmPackage.parseSourceRPM("nodash.src.rpm") == nil)
     }
 
-    @Test func berkeleyAndNdbAreRefusedClearly() throws {
-        let bdb = AnalyzerInput(path: "var/lib/rpm/Packages", content: Data([0, 0, 0, 0, 1, 0x15, 0x61, 0]))
+    @Test func berkeleyDatabasesGiveTheSamePackages() throws {
+        let sqlite = try analyzer.run(InstalledFixtures.input("rpm/rpmdb.sqlite", at: "var/lib/rpm/rpmdb.sqlite"))
+        for fixture in ["rpm/Packages", "rpm/Packages-512"] {
+            let out = try analyzer.run(InstalledFixtures.input(fixture, at: "var/lib/rpm/Packages"))
+            #expect(out.warnings.isEmpty)
+            var expected = sqlite.packages
+            for i in expected.indices { expected[i].location.path = "var/lib/rpm/Packages" }
+            #expect(out.packages == expected, "\(fixture)")
+            #expect(Set(out.ownedFiles) == Set(sqlite.ownedFiles))
+        }
+    }
+
+    @Test func ndbIsRefusedClearly() throws {
         do {
-            _ = try analyzer.run(bdb)
-            Issue.record("Berkeley DB accepted")
+            _ = try analyzer.run(AnalyzerInput(path: "usr/lib/sysimage/rpm/Packages.db", content: Data("RpmP".utf8)))
+            Issue.record("ndb accepted")
         } catch let error as KensaError {
             #expect(error.kind == .unsupported)
-            #expect(error.description.hasPrefix("var/lib/rpm/Packages: Berkeley DB rpm databases are not supported;"))
+            #expect(error.description.hasPrefix("usr/lib/sysimage/rpm/Packages.db: ndb rpm databases are not supported;"))
         }
-        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: "usr/lib/sysimage/rpm/Packages.db", content: Data())) } == .unsupported)
+    }
+
+    @Test func hostileBerkeleyDatabases() throws {
+        let path = "var/lib/rpm/Packages"
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: garbage(8192))) } == .malformed)
+        let real = try InstalledFixtures.data("rpm/Packages-512")
+        // Truncated: the overflow chains leave the file.
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: real.prefix(real.count - 1024))) } == .malformed)
+        // Every single-byte corruption of the pages after the meta page: an error or a
+        // result, never a trap or a hang.
+        for offset in stride(from: 512, to: real.count, by: 3) {
+            var damaged = real
+            damaged[offset] ^= 0xff
+            _ = try? analyzer.run(AnalyzerInput(path: path, content: damaged))
+        }
+        // An overflow chain that loops back on itself.
+        var looped = [UInt8](real)
+        for page in 1..<(looped.count / 512) where looped[page * 512 + 25] == 7 {
+            let own = UInt32(page).littleEndian
+            withUnsafeBytes(of: own) { looped.replaceSubrange((page * 512 + 16)..<(page * 512 + 20), with: $0) }
+            looped[page * 512 + 22] = 0
+            looped[page * 512 + 23] = 0
+        }
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: Data(looped))) } == .malformed)
     }
 
     @Test func hostileDatabases() throws {
