@@ -96,7 +96,8 @@ struct EntryRecorder {
 
     /// Keeps a visited file's content for hard links that may follow, within a byte budget.
     mutating func remember(_ path: String, _ data: Data) {
-        guard keptBytes + Int64(data.count) <= limits.hardlinkCacheBytes else { return }
+        guard Int64(data.count) <= limits.hardlinkCacheFileSize,
+              keptBytes + Int64(data.count) <= limits.hardlinkCacheBytes else { return }
         kept[path] = data
         keptBytes += Int64(data.count)
     }

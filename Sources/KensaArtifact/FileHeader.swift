@@ -74,12 +74,16 @@ public struct ReadLimits: Sendable, Hashable {
     public var maxMetadataSize: Int64
     /// Directory walks stop descending below this depth (with a warning).
     public var maxDepth: Int
-    /// Content of visited files kept for hard links that point back to them, in total.
+    /// Content of visited files kept for hard links that point back to them: at most
+    /// `hardlinkCacheBytes` in total, and only files up to `hardlinkCacheFileSize` each (the
+    /// small metadata files analyzers ask for), so the cache stays small next to the largest
+    /// wanted file.
     public var hardlinkCacheBytes: Int64
+    public var hardlinkCacheFileSize: Int64
 
     public init(maxWantedFileSize: Int64 = 512 << 20, inflateFloor: Int64 = 1 << 30, inflateRatio: Int64 = 100,
                 maxEntries: Int = 5_000_000, maxMetadataSize: Int64 = 64 << 20, maxDepth: Int = 256,
-                hardlinkCacheBytes: Int64 = 64 << 20) {
+                hardlinkCacheBytes: Int64 = 16 << 20, hardlinkCacheFileSize: Int64 = 1 << 20) {
         self.maxWantedFileSize = maxWantedFileSize
         self.inflateFloor = inflateFloor
         self.inflateRatio = inflateRatio
@@ -87,6 +91,7 @@ public struct ReadLimits: Sendable, Hashable {
         self.maxMetadataSize = maxMetadataSize
         self.maxDepth = maxDepth
         self.hardlinkCacheBytes = hardlinkCacheBytes
+        self.hardlinkCacheFileSize = hardlinkCacheFileSize
     }
 
     public static let `default` = ReadLimits()

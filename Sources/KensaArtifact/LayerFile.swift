@@ -17,7 +17,7 @@ public enum LayerFile {
             .walk(wants: wants, visit: visit)
     }
 
-    /// Only decompresses (gzip through ISA-L; uncompressed is read as is) and returns the
+    /// Only decompresses (gzip through ISA-L, zstd through libarchive; uncompressed is read as is) and returns the
     /// uncompressed size: the floor under `walk`, for benchmarks.
     public static func decompressedSize(path: String, limits: ReadLimits = .default) throws -> Int64 {
         let region = try open(path)
@@ -33,7 +33,9 @@ public enum LayerFile {
             while case let n = try region.read(into: buffer, count: 1 << 20), n > 0 { total += Int64(n) }
             return total
         case .zstd:
-            throw KensaError(.unsupported, input: path, reason: "zstd is decompressed inside libarchive; use walk")
+            let stream = try ZstdStream(region: region, limits: limits)
+            while try stream.next().1 > 0 {}
+            return stream.totalOut
         }
     }
 

@@ -3,9 +3,10 @@ import Foundation
 import KensaCore
 
 /// Reads one layer blob as a tar stream: the compression is found from magic bytes (the media
-/// type can lie), gzip is inflated here with ISA-L and fed to libarchive as plain tar, zstd is
-/// left to libarchive's zstd filter, anything else is refused. libarchive is restricted to
-/// the tar formats, so a blob that is not a tar never gets parsed as something else.
+/// type can lie); gzip is inflated with ISA-L and zstd by libarchive's zstd filter (ZstdStream),
+/// and either way libarchive's tar reader is fed a plain tar stream through our callback,
+/// which is where the decompression-bomb limit is enforced. libarchive is restricted to the
+/// tar formats, so a blob that is not a tar never gets parsed as something else.
 enum LayerCompression: String, Sendable {
     case none, gzip, zstd
 
@@ -26,24 +27,33 @@ enum LayerCompression: String, Sendable {
 final class ArchiveFeed {
     let region: BlobRegion
     let inflater: GzipInflater?
+    let zstd: ZstdStream?
     private let buffer: UnsafeMutableRawPointer
     private let bufferCapacity = 1 << 20
     /// The Swift error behind a failed callback; libarchive only sees -1.
     var error: Error?
 
-    init(region: BlobRegion, compression: LayerCompression, limits: ReadLimits) {
+    init(region: BlobRegion, compression: LayerCompression, limits: ReadLimits) throws {
         self.region = region
         inflater = compression == .gzip ? GzipInflater(source: region, limits: limits) : nil
+        zstd = compression == .zstd ? try ZstdStream(region: region, limits: limits) : nil
         buffer = .allocate(byteCount: bufferCapacity, alignment: 64)
     }
 
     deinit { buffer.deallocate() }
+
+    var decompressedBytes: Int64? { inflater?.totalOut ?? zstd?.totalOut }
 
     func read(_ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         do {
             if let inflater {
                 let n = try inflater.next()
                 out.pointee = UnsafeRawPointer(inflater.output)
+                return n
+            }
+            if let zstd {
+                let (block, n) = try zstd.next()
+                out.pointee = block ?? UnsafeRawPointer(buffer)
                 return n
             }
             let n = try region.read(into: buffer, count: bufferCapacity)
@@ -53,6 +63,13 @@ final class ArchiveFeed {
             self.error = error
             return -1
         }
+    }
+
+    /// Reads past the tar end marker to the end of the compressed stream, so its trailer
+    /// (gzip CRC-32 and length) and any truncation are checked.
+    func drain() throws {
+        if let inflater { while try inflater.next() > 0 {} }
+        if let zstd { while try zstd.next().1 > 0 {} }
     }
 }
 
@@ -64,20 +81,14 @@ struct TarWalker {
     let layerLabel: String?
 
     func walk(wants: FileWants, visit: FileVisit) throws -> LayerWalk {
+        let feed = try ArchiveFeed(region: region, compression: compression, limits: limits)
         guard let a = archive_read_new() else {
             throw KensaError(.unreadable, input: region.name, reason: "libarchive: out of memory")
         }
-        defer { archive_read_free(a) }
+        // The feed is libarchive's client data: it must outlive the archive object.
+        defer { withExtendedLifetime(feed) { _ = archive_read_free(a) } }
         archive_read_support_format_tar(a)
         archive_read_support_format_empty(a)
-        if compression == .zstd {
-            let r = archive_read_support_filter_zstd(a)
-            if r != ARCHIVE_OK {
-                throw KensaError(.unsupported, input: region.name,
-                                 reason: "zstd-compressed layer, but this libarchive has no built-in zstd support")
-            }
-        }
-        let feed = ArchiveFeed(region: region, compression: compression, limits: limits)
         let context = Unmanaged.passUnretained(feed).toOpaque()
         // Raw tar can seek past unwanted content; compressed streams must be read through.
         let skip: (@convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int64) -> Int64)? =
@@ -90,7 +101,7 @@ struct TarWalker {
             return Unmanaged<ArchiveFeed>.fromOpaque(ctx).takeUnretainedValue().read(out)
         }, skip, nil)
         var state = EntryRecorder(limits: limits, layerLabel: layerLabel)
-        try withExtendedLifetime(feed) {
+        do {
             if opened != ARCHIVE_OK { try fail(a, feed) }
             var entry: OpaquePointer?
             while true {
@@ -98,7 +109,6 @@ struct TarWalker {
                 if r == ARCHIVE_EOF { break }
                 if r != ARCHIVE_OK && r != ARCHIVE_WARN { try fail(a, feed) }
                 guard let entry else { try fail(a, feed) }
-                if compression == .zstd { try checkZstdBomb(a) }
                 try state.countEntry(input: region.name)
                 if r == ARCHIVE_WARN, let message = archive_error_string(a).map({ String(cString: $0) }),
                    !message.contains("can't be converted") {
@@ -109,15 +119,12 @@ struct TarWalker {
                 try handle(entry, archive: a, feed: feed, state: &state, wants: wants, visit: visit)
             }
         }
-        if let inflater = feed.inflater {
-            // libarchive stops at the tar end marker; the gzip trailer (CRC-32, length) and any
-            // truncation after it are only seen by inflating to the end of the stream.
-            while try inflater.next() > 0 {}
-        }
+        // libarchive stops at the tar end marker; what follows is still checked.
+        try feed.drain()
         if let inflater = feed.inflater, inflater.trailingGarbage {
             state.warn(path: "", reason: "bytes after the end of the gzip stream were ignored")
         }
-        state.walk.bytesRead = feed.inflater?.totalOut ?? archive_filter_bytes(a, 0)
+        state.walk.bytesRead = feed.decompressedBytes ?? archive_filter_bytes(a, 0)
         return state.walk
     }
 
@@ -197,14 +204,6 @@ struct TarWalker {
             throw KensaError(.malformed, input: region.name, reason: "truncated tar: entry content ends early")
         }
         return data
-    }
-
-    private func checkZstdBomb(_ a: OpaquePointer) throws {
-        let out = archive_filter_bytes(a, 0)
-        if out > limits.inflateFloor && out / max(1, region.length) > limits.inflateRatio {
-            throw KensaError(.limitExceeded, input: region.name,
-                             reason: "zstd bomb: inflates past \(out) bytes from \(region.length) compressed (limit: more than \(limits.inflateFloor) bytes and \(limits.inflateRatio):1)")
-        }
     }
 
     private func fail(_ a: OpaquePointer, _ feed: ArchiveFeed) throws -> Never {

@@ -82,6 +82,42 @@ import KensaCore
         #expect(error.reason.contains("gzip bomb"))
     }
 
+    /// The same bomb as zstd frames (zstd concatenates frames like gzip members).
+    @Test func zstdBombStops() throws {
+        let dir = try TempDir()
+        let zeros = dir.file("zeros.zst")
+        try sh("head -c 64M /dev/zero | zstd -q -19 -c > '\(zeros)'")
+        let member = try Data(contentsOf: URL(fileURLWithPath: zeros))
+        let headerFile = try dir.write("header", TarBuilder.header(name: "zeros", size: 4 << 30))
+        try sh("zstd -q -c '\(headerFile)' > '\(headerFile).zst'")
+        let bomb = dir.file("bomb.tar.zst")
+        try sh("cp '\(headerFile).zst' '\(bomb)'")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: bomb))
+        try handle.seekToEnd()
+        for _ in 0..<64 { try handle.write(contentsOf: member) }
+        try handle.close()
+        let error = try #require(throws: KensaError.self) {
+            try LayerFile.walk(path: bomb, wants: { _ in false }, visit: { _, _ in })
+        }
+        #expect(error.kind == .limitExceeded)
+        #expect(error.reason.contains("zstd bomb"))
+    }
+
+    @Test func truncatedZstd() throws {
+        let dir = try TempDir()
+        var tar = TarBuilder()
+        for i in 0..<50 { tar.file("f\(i)", String(repeating: "content \(i) ", count: 500)) }
+        tar.finish()
+        let raw = try dir.write("t.tar", tar.bytes)
+        try sh("zstd -q -c '\(raw)' > '\(raw).zst'")
+        let zst = Array(try Data(contentsOf: URL(fileURLWithPath: raw + ".zst")))
+        for cut in [zst.count / 2, zst.count - 2] {
+            let path = try dir.write("t\(cut).tar.zst", Array(zst[..<cut]))
+            let error = try #require(throws: KensaError.self) { try walkFile(path, wants: { _ in false }) }
+            #expect(error.kind == .malformed, "cut at \(cut): \(error)")
+        }
+    }
+
     @Test func highRatioBelowTheFloorIsFine() throws {
         let dir = try TempDir()
         var tar = TarBuilder()
