@@ -3,179 +3,161 @@ import KensaCore
 
 /// CycloneDX 1.6 JSON (https://cyclonedx.org/docs/1.6/json/).
 ///
-/// The serial number is a version-5 UUID of the document's own bytes (rendered with an empty
-/// serial number), so the same report always gives the same BOM; the timestamp comes from
-/// `report.createdAt`, which the scan takes from `SOURCE_DATE_EPOCH` when it is set.
+/// The scanned artifact is `metadata.component`; the OS is one `operating-system` component
+/// that depends on the OS packages; the artifact depends on the OS and on every other package
+/// nothing else depends on. The serial number is a version-5 UUID of the document's own bytes,
+/// so the same report always gives the same BOM; the timestamp comes from `report.createdAt`,
+/// which the scan takes from `SOURCE_DATE_EPOCH` when it is set.
 enum CycloneDXWriter {
     static let specVersion = "1.6"
     /// Property names are in kensa's own namespace (CycloneDX property taxonomy convention).
     static let propertyPrefix = "kensa:"
+    /// Package refs all start with `pkg:`, so these cannot collide with them.
+    static let rootRef = "kensa:artifact"
+    static let osRef = "kensa:os"
 
-    static func write(_ report: Report) throws -> Data {
-        var bom = BOM(report)
-        let unsigned = try JSONOutput.encode(bom)
-        bom.serialNumber = "urn:uuid:" + NameBasedUUID.forContent(unsigned)
-        return try JSONOutput.encode(bom)
+    static func write(_ report: Report) -> Data {
+        let bytes = document(report, serialNumber: "urn:uuid:" + ContentID.placeholder).bytes
+        return Data(ContentID.fill(bytes, key: "serialNumber", valuePrefix: "urn:uuid:"))
     }
 
-    struct BOM: Encodable {
-        var schema = "http://cyclonedx.org/schema/bom-1.6.schema.json"
-        var bomFormat = "CycloneDX"
-        var specVersion = CycloneDXWriter.specVersion
-        var serialNumber = ""
-        var version = 1
-        var metadata: Metadata
-        var components: [Component]
-        var dependencies: [Dependency]
-
-        enum CodingKeys: String, CodingKey {
-            case schema = "$schema"
-            case bomFormat, specVersion, serialNumber, version, metadata, components, dependencies
+    static func document(_ report: Report, serialNumber: String) -> JSON {
+        let graph = SBOMGraph(report)
+        var components: [JSON] = []
+        var dependencies: [(ref: String, dependsOn: [String])] = []
+        var rootDependsOn = graph.topLevel
+        if let os = report.os {
+            components.append(operatingSystem(os))
+            rootDependsOn.append(osRef)
+            dependencies.append((osRef, graph.osPackages.sorted()))
         }
-
-        init(_ report: Report) {
-            let graph = SBOMGraph(report)
-            let root = Component.root(report.artifact)
-            metadata = Metadata(
-                timestamp: Timestamp.string(report.createdAt),
-                tools: Tools(components: [Component(type: "application", bomRef: nil, name: report.tool.name,
-                                                    version: report.tool.version)]),
-                component: root)
-
-            var components: [Component] = []
-            var dependencies: [Dependency] = []
-            var rootDependsOn = graph.topLevel
-            if let os = report.os {
-                let osComponent = Component.operatingSystem(os)
-                components.append(osComponent)
-                rootDependsOn.append(osComponent.bomRef ?? "")
-                dependencies.append(Dependency(ref: osComponent.bomRef ?? "", dependsOn: graph.osPackages.sorted()))
-            }
-            for node in graph.nodes {
-                components.append(Component.package(node))
-                dependencies.append(Dependency(ref: node.ref, dependsOn: graph.dependencies[node.ref] ?? []))
-            }
-            dependencies.append(Dependency(ref: root.bomRef ?? "", dependsOn: Array(Set(rootDependsOn)).sorted()))
-            self.components = components
-            self.dependencies = dependencies.sorted { $0.ref < $1.ref }
+        for node in graph.nodes {
+            components.append(package(node))
+            dependencies.append((node.ref, graph.dependencies[node.ref] ?? []))
         }
+        dependencies.append((rootRef, Array(Set(rootDependsOn)).sorted()))
+        dependencies.sort { $0.ref < $1.ref }
+
+        return .object([
+            "$schema": .string("http://cyclonedx.org/schema/bom-1.6.schema.json"),
+            "bomFormat": .string("CycloneDX"),
+            "specVersion": .string(specVersion),
+            "serialNumber": .string(serialNumber),
+            "version": .int(1),
+            "metadata": .object([
+                "timestamp": .string(Timestamp.string(report.createdAt)),
+                "tools": .object(["components": .array([.object([
+                    "type": .string("application"),
+                    "name": .string(report.tool.name),
+                    "version": .string(report.tool.version),
+                ])])]),
+                "component": root(report.artifact),
+            ]),
+            "components": .array(components),
+            "dependencies": .array(dependencies.map { dependency in
+                // An empty `dependsOn` says "no dependencies" (CycloneDX 1.6 `dependency`).
+                .object(["ref": .string(dependency.ref), "dependsOn": .strings(dependency.dependsOn)])
+            }),
+        ])
     }
 
-    struct Metadata: Encodable {
-        var timestamp: String
-        var tools: Tools
-        var component: Component
-    }
-
-    struct Tools: Encodable {
-        var components: [Component]
-    }
-
-    struct Component: Encodable {
-        var type: String
-        var bomRef: String?
-        var group: String?
-        var name: String
-        var version: String?
-        var description: String?
+    static func root(_ artifact: Report.Artifact) -> JSON {
+        var properties = [property("artifact:kind", artifact.kind.rawValue)]
         var purl: String?
-        var licenses: [LicenseChoice]?
-        var properties: [Property]?
-
-        enum CodingKeys: String, CodingKey {
-            case type, bomRef = "bom-ref", group, name, version, description, purl, licenses, properties
-        }
-
-        /// The OS is one component; its packages hang from it in `dependencies`.
-        static let osRef = "kensa:os"
-        /// The scanned artifact's ref: fixed, since package refs all start with `pkg:`.
-        static let rootRef = "kensa:artifact"
-
-        static func root(_ artifact: Report.Artifact) -> Component {
-            var properties = [Property("artifact:kind", artifact.kind.rawValue)]
-            var purl: String?
-            if let image = artifact.image {
-                properties.append(Property("image:id", image.imageID))
-                if let digest = image.manifestDigest { properties.append(Property("image:manifest-digest", digest)) }
-                properties += image.repoTags.sorted().map { Property("image:repo-tag", $0) }
-                if let os = image.os { properties.append(Property("image:os", os)) }
-                if let architecture = image.architecture {
-                    properties.append(Property("image:architecture", architecture))
+        if let image = artifact.image {
+            properties.append(property("image:id", image.imageID))
+            if let digest = image.manifestDigest { properties.append(property("image:manifest-digest", digest)) }
+            properties += image.repoTags.sorted().map { property("image:repo-tag", $0) }
+            if let os = image.os { properties.append(property("image:os", os)) }
+            if let architecture = image.architecture { properties.append(property("image:architecture", architecture)) }
+            if let variant = image.variant { properties.append(property("image:variant", variant)) }
+            // Numbered so that the layer order (which is meaning) survives sorting by name.
+            for (number, layer) in image.layers.enumerated() {
+                properties.append(property("image:layer:\(number):diff-id", layer.diffID))
+                if layer.digest != layer.diffID {
+                    properties.append(property("image:layer:\(number):digest", layer.digest))
                 }
-                if let variant = image.variant { properties.append(Property("image:variant", variant)) }
-                // Numbered so the layer order (which is meaning) survives sorting by name.
-                for (number, layer) in image.layers.enumerated() {
-                    properties.append(Property("image:layer:\(number):diff-id", layer.diffID))
-                    if layer.digest != layer.diffID {
-                        properties.append(Property("image:layer:\(number):digest", layer.digest))
-                    }
-                }
-                purl = ImagePURL.make(name: artifact.name, image: image)?.description
             }
-            let type: String
-            switch artifact.kind {
-            case .containerImage: type = "container"
-            case .rootfs: type = "file"
-            case .filesystem: type = "application"
-            }
-            return Component(type: type, bomRef: rootRef, name: artifact.name, purl: purl,
-                             properties: Property.sorted(properties))
+            purl = ImagePURL.make(name: artifact.name, image: image)?.description
         }
+        let type: String
+        switch artifact.kind {
+        case .containerImage: type = "container"
+        case .rootfs: type = "file"
+        case .filesystem: type = "application"
+        }
+        return .object(dropping: [
+            "type": .string(type),
+            "bom-ref": .string(rootRef),
+            "name": .string(artifact.name),
+            "purl": purl.map(JSON.string),
+            "properties": sorted(properties),
+        ])
+    }
 
-        static func operatingSystem(_ os: OperatingSystem) -> Component {
-            var properties: [Property] = []
-            if let source = os.source { properties.append(Property("os:source", source)) }
-            return Component(type: "operating-system", bomRef: osRef, name: os.family,
-                             version: os.version.isEmpty ? nil : os.version, description: os.prettyName,
-                             properties: properties.isEmpty ? nil : properties)
-        }
+    static func operatingSystem(_ os: OperatingSystem) -> JSON {
+        .object(dropping: [
+            "type": .string("operating-system"),
+            "bom-ref": .string(osRef),
+            "name": .string(os.family),
+            "version": os.version.isEmpty ? nil : .string(os.version),
+            "description": os.prettyName.map(JSON.string),
+            "properties": os.source.map { sorted([property("os:source", $0)]) },
+        ])
+    }
 
-        static func package(_ node: SBOMGraph.Node) -> Component {
-            let package = node.package
-            var group: String?
-            var name = package.name
-            // Maven's identity is group:artifact; CycloneDX has a field for the group.
-            if package.ecosystem == .maven, let namespace = package.purl.namespace,
-               name.hasPrefix(namespace + ":") {
-                group = namespace
-                name = String(name.dropFirst(namespace.count + 1))
-            }
-            var properties = [Property("package:found-by", package.foundBy),
-                              Property("package:ecosystem", package.ecosystem.rawValue),
-                              Property("package:location:path", package.location.path)]
-            if let value = package.location.layerDigest { properties.append(Property("package:location:layer-digest", value)) }
-            if let value = package.location.diffID { properties.append(Property("package:location:diff-id", value)) }
-            if let value = package.sourceName { properties.append(Property("package:source-name", value)) }
-            if let value = package.sourceVersion { properties.append(Property("package:source-version", value)) }
-            if let value = package.architecture { properties.append(Property("package:architecture", value)) }
-            if package.isDev { properties.append(Property("package:dev", "true")) }
-            let licenses = LicenseChoice.choices(package.licenses)
-            return Component(type: "library", bomRef: node.ref, group: group, name: name,
-                             version: package.version.isEmpty ? nil : package.version,
-                             purl: package.purl.description, licenses: licenses.isEmpty ? nil : licenses,
-                             properties: Property.sorted(properties))
+    static func package(_ node: SBOMGraph.Node) -> JSON {
+        let package = node.package
+        var group: String?
+        var name = package.name
+        // Maven's identity is group:artifact; CycloneDX has a field for the group.
+        if package.ecosystem == .maven, let namespace = package.purl.namespace, name.hasPrefix(namespace + ":") {
+            group = namespace
+            name = String(name.dropFirst(namespace.count + 1))
         }
+        var properties = [property("package:found-by", package.foundBy),
+                          property("package:ecosystem", package.ecosystem.rawValue),
+                          property("package:location:path", package.location.path)]
+        if let value = package.location.layerDigest { properties.append(property("package:location:layer-digest", value)) }
+        if let value = package.location.diffID { properties.append(property("package:location:diff-id", value)) }
+        if let value = package.sourceName { properties.append(property("package:source-name", value)) }
+        if let value = package.sourceVersion { properties.append(property("package:source-version", value)) }
+        if let value = package.architecture { properties.append(property("package:architecture", value)) }
+        if package.isDev { properties.append(property("package:dev", "true")) }
+        let licenses = LicenseChoice.choices(package.licenses)
+        return .object(dropping: [
+            "type": .string("library"),
+            "bom-ref": .string(node.ref),
+            "group": group.map(JSON.string),
+            "name": .string(name),
+            "version": package.version.isEmpty ? nil : .string(package.version),
+            "purl": .string(package.purl.description),
+            "licenses": licenses.isEmpty ? nil : .array(licenses.map(\.json)),
+            "properties": sorted(properties),
+        ])
+    }
+
+    static func property(_ name: String, _ value: String) -> (name: String, value: String) {
+        (propertyPrefix + name, value)
+    }
+
+    static func sorted(_ properties: [(name: String, value: String)]) -> JSON {
+        .array(properties.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.map {
+            .object(["name": .string($0.name), "value": .string($0.value)])
+        })
     }
 
     /// CycloneDX's `licenseChoice`: either license objects, or exactly one expression.
-    enum LicenseChoice: Encodable {
+    enum LicenseChoice: Equatable {
         case id(String)
         case name(String)
         case expression(String)
 
-        private enum Keys: String, CodingKey { case license, expression, id, name }
-
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: Keys.self)
+        var json: JSON {
             switch self {
-            case .id(let id):
-                var license = container.nestedContainer(keyedBy: Keys.self, forKey: .license)
-                try license.encode(id, forKey: .id)
-            case .name(let name):
-                var license = container.nestedContainer(keyedBy: Keys.self, forKey: .license)
-                try license.encode(name, forKey: .name)
-            case .expression(let expression):
-                try container.encode(expression, forKey: .expression)
+            case .id(let id): .object(["license": .object(["id": .string(id)])])
+            case .name(let name): .object(["license": .object(["name": .string(name)])])
+            case .expression(let expression): .object(["expression": .string(expression)])
             }
         }
 
@@ -213,25 +195,6 @@ enum CycloneDXWriter {
             }
         }
     }
-
-    struct Property: Encodable {
-        var name: String
-        var value: String
-
-        init(_ name: String, _ value: String) {
-            self.name = CycloneDXWriter.propertyPrefix + name
-            self.value = value
-        }
-
-        static func sorted(_ properties: [Property]) -> [Property] {
-            properties.sorted { ($0.name, $0.value) < ($1.name, $1.value) }
-        }
-    }
-
-    struct Dependency: Encodable {
-        var ref: String
-        var dependsOn: [String]
-    }
 }
 
 /// The package-url of a container image (purl-spec `oci` type): only when the manifest digest
@@ -253,8 +216,7 @@ enum ImagePURL {
     static func split(_ reference: String) -> (String, String?) {
         var reference = reference
         if let at = reference.firstIndex(of: "@") { reference = String(reference[..<at]) }
-        if let colon = reference.lastIndex(of: ":"),
-           !reference[colon...].contains("/") {
+        if let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") {
             return (String(reference[..<colon]), String(reference[reference.index(after: colon)...]))
         }
         return (reference, nil)

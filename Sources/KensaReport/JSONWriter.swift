@@ -2,190 +2,111 @@ import Foundation
 import KensaCore
 
 /// kensa's own JSON report, documented in docs/json-schema.md. The layout is spelled out here
-/// with its own types rather than taken from KensaCore's `Codable` conformances, so that a
-/// change to a core type cannot silently change the published schema.
+/// field by field rather than taken from KensaCore's `Codable` conformances, so that a change
+/// to a core type cannot silently change the published schema.
 enum JSONWriter {
-    static func write(_ report: Report) throws -> Data {
-        try JSONOutput.encode(Document(report))
+    static func write(_ report: Report) -> Data {
+        Data(document(report).bytes)
     }
 
-    struct Document: Encodable {
-        var schemaVersion = Report.schemaVersion
-        var createdAt: String
-        var tool: Tool
-        var artifact: Artifact
-        var os: OS?
-        var packages: [PackageEntry]
-        var summary: Summary
-        var warnings: [Warning]
-
-        init(_ report: Report) {
-            createdAt = Timestamp.string(report.createdAt)
-            tool = Tool(name: report.tool.name, version: report.tool.version)
-            artifact = Artifact(report.artifact)
-            os = report.os.map(OS.init)
-            let sorted = Ordering.packages(report.packages)
-            packages = sorted.map(PackageEntry.init)
-            warnings = Ordering.warnings(report.warnings).map(Warning.init)
-            summary = Summary(sorted, warnings: warnings.count)
-        }
+    static func document(_ report: Report) -> JSON {
+        let packages = Ordering.packages(report.packages)
+        let warnings = Ordering.warnings(report.warnings)
+        let counts = packages.reduce(into: [String: Int64]()) { $0[$1.ecosystem.rawValue, default: 0] += 1 }
+        return .object(dropping: [
+            "schemaVersion": .int(Int64(Report.schemaVersion)),
+            "createdAt": .string(Timestamp.string(report.createdAt)),
+            "tool": .object(["name": .string(report.tool.name), "version": .string(report.tool.version)]),
+            "artifact": artifact(report.artifact),
+            "os": report.os.map(os),
+            "packages": .array(packages.map(package)),
+            "summary": .object([
+                "packages": .int(Int64(packages.count)),
+                "packagesByEcosystem": .object(counts.mapValues(JSON.int)),
+                "warnings": .int(Int64(warnings.count)),
+            ]),
+            "warnings": .array(warnings.map(warning)),
+        ])
     }
 
-    struct Tool: Encodable {
-        var name: String
-        var version: String
+    static func artifact(_ artifact: Report.Artifact) -> JSON {
+        .object(dropping: [
+            "name": .string(artifact.name),
+            "kind": .string(artifact.kind.rawValue),
+            "image": artifact.image.map(image),
+        ])
     }
 
-    struct Artifact: Encodable {
-        var name: String
-        var kind: String
-        var image: Image?
-
-        init(_ artifact: Report.Artifact) {
-            name = artifact.name
-            kind = artifact.kind.rawValue
-            image = artifact.image.map(Image.init)
-        }
-    }
-
-    struct Image: Encodable {
-        var imageID: String
-        var manifestDigest: String?
-        var repoTags: [String]
-        var os: String?
-        var architecture: String?
-        var variant: String?
-        var user: String?
-        var env: [String]
-        var entrypoint: [String]
-        var cmd: [String]
-        var workingDir: String?
-        var exposedPorts: [String]
-        var labels: [String: String]
-        var layers: [Layer]
-        var history: [History]
-
-        init(_ image: ImageMetadata) {
-            imageID = image.imageID
-            manifestDigest = image.manifestDigest
-            repoTags = image.repoTags.sorted()
-            os = image.os
-            architecture = image.architecture
-            variant = image.variant
-            user = image.user
+    static func image(_ image: ImageMetadata) -> JSON {
+        .object(dropping: [
+            "imageID": .string(image.imageID),
+            "manifestDigest": image.manifestDigest.map(JSON.string),
+            "repoTags": .strings(image.repoTags.sorted()),
+            "os": image.os.map(JSON.string),
+            "architecture": image.architecture.map(JSON.string),
+            "variant": image.variant.map(JSON.string),
+            "user": image.user.map(JSON.string),
             // Order is meaning for these (later ENV wins, argv order, layer stacking order).
-            env = image.env
-            entrypoint = image.entrypoint
-            cmd = image.cmd
-            workingDir = image.workingDir
-            exposedPorts = Array(Set(image.exposedPorts)).sorted()
-            labels = image.labels
-            layers = image.layers.map(Layer.init)
-            history = image.history.map(History.init)
-        }
+            "env": .strings(image.env),
+            "entrypoint": .strings(image.entrypoint),
+            "cmd": .strings(image.cmd),
+            "workingDir": image.workingDir.map(JSON.string),
+            "exposedPorts": .strings(Array(Set(image.exposedPorts)).sorted()),
+            "labels": .object(image.labels.mapValues(JSON.string)),
+            "layers": .array(image.layers.map { layer in
+                .object(dropping: [
+                    "digest": .string(layer.digest),
+                    "diffID": .string(layer.diffID),
+                    "mediaType": layer.mediaType.map(JSON.string),
+                    "size": layer.size.map(JSON.int),
+                    "createdBy": layer.createdBy.map(JSON.string),
+                ])
+            }),
+            "history": .array(image.history.map { entry in
+                .object(dropping: [
+                    "created": entry.created.map(JSON.string),
+                    "createdBy": entry.createdBy.map(JSON.string),
+                    "emptyLayer": .bool(entry.emptyLayer),
+                ])
+            }),
+        ])
     }
 
-    struct Layer: Encodable {
-        var digest: String
-        var diffID: String
-        var mediaType: String?
-        var size: Int64?
-        var createdBy: String?
-
-        init(_ layer: ImageMetadata.Layer) {
-            digest = layer.digest
-            diffID = layer.diffID
-            mediaType = layer.mediaType
-            size = layer.size
-            createdBy = layer.createdBy
-        }
+    static func os(_ os: OperatingSystem) -> JSON {
+        .object(dropping: [
+            "family": .string(os.family),
+            "version": .string(os.version),
+            "prettyName": os.prettyName.map(JSON.string),
+            "source": os.source.map(JSON.string),
+        ])
     }
 
-    struct History: Encodable {
-        var created: String?
-        var createdBy: String?
-        var emptyLayer: Bool
-
-        init(_ history: ImageMetadata.History) {
-            created = history.created
-            createdBy = history.createdBy
-            emptyLayer = history.emptyLayer
-        }
+    static func package(_ package: Package) -> JSON {
+        .object(dropping: [
+            "name": .string(package.name),
+            "version": .string(package.version),
+            "ecosystem": .string(package.ecosystem.rawValue),
+            "purl": .string(package.purl.description),
+            "foundBy": .string(package.foundBy),
+            "sourceName": package.sourceName.map(JSON.string),
+            "sourceVersion": package.sourceVersion.map(JSON.string),
+            "architecture": package.architecture.map(JSON.string),
+            "licenses": .strings(package.licenses),
+            "location": .object(dropping: [
+                "path": .string(package.location.path),
+                "layerDigest": package.location.layerDigest.map(JSON.string),
+                "diffID": package.location.diffID.map(JSON.string),
+            ]),
+            "dependsOn": .strings(Array(Set(package.dependsOn)).sorted()),
+            "dev": .bool(package.isDev),
+        ])
     }
 
-    struct OS: Encodable {
-        var family: String
-        var version: String
-        var prettyName: String?
-        var source: String?
-
-        init(_ os: OperatingSystem) {
-            family = os.family
-            version = os.version
-            prettyName = os.prettyName
-            source = os.source
-        }
-    }
-
-    struct PackageEntry: Encodable {
-        var name: String
-        var version: String
-        var ecosystem: String
-        var purl: String
-        var foundBy: String
-        var sourceName: String?
-        var sourceVersion: String?
-        var architecture: String?
-        var licenses: [String]
-        var location: Location
-        var dependsOn: [String]
-        var dev: Bool
-
-        init(_ package: Package) {
-            name = package.name
-            version = package.version
-            ecosystem = package.ecosystem.rawValue
-            purl = package.purl.description
-            foundBy = package.foundBy
-            sourceName = package.sourceName
-            sourceVersion = package.sourceVersion
-            architecture = package.architecture
-            licenses = package.licenses
-            location = Location(path: package.location.path, layerDigest: package.location.layerDigest,
-                                diffID: package.location.diffID)
-            dependsOn = Array(Set(package.dependsOn)).sorted()
-            dev = package.isDev
-        }
-    }
-
-    struct Location: Encodable {
-        var path: String
-        var layerDigest: String?
-        var diffID: String?
-    }
-
-    struct Summary: Encodable {
-        /// Packages per ecosystem; ecosystems with none are left out.
-        var packagesByEcosystem: [String: Int]
-        var packages: Int
-        var warnings: Int
-
-        init(_ packages: [Package], warnings: Int) {
-            packagesByEcosystem = packages.reduce(into: [:]) { $0[$1.ecosystem.rawValue, default: 0] += 1 }
-            self.packages = packages.count
-            self.warnings = warnings
-        }
-    }
-
-    struct Warning: Encodable {
-        var path: String
-        var reason: String
-        var layer: String?
-
-        init(_ warning: ScanWarning) {
-            path = warning.path
-            reason = warning.reason
-            layer = warning.layer
-        }
+    static func warning(_ warning: ScanWarning) -> JSON {
+        .object(dropping: [
+            "path": .string(warning.path),
+            "reason": .string(warning.reason),
+            "layer": warning.layer.map(JSON.string),
+        ])
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Name-based UUIDs (RFC 9562 §5.5, version 5: SHA-1), so that SBOM serial numbers and
 /// document namespaces are derived from the document's content: the same report gives the same
 /// identifier, a different report (or a different `createdAt`) a different one.
@@ -35,7 +33,7 @@ enum NameBasedUUID {
     }
 
     /// The UUID for `content` in kensa's SBOM namespace.
-    static func forContent(_ content: Data) -> String {
-        string(make(namespace: kensaNamespace, name: Array(content)))
+    static func forContent(_ content: [UInt8]) -> String {
+        string(make(namespace: kensaNamespace, name: content))
     }
 }

@@ -39,7 +39,7 @@ struct Writer: Sendable {
 /// Every writer, in one place; nothing registers itself elsewhere.
 let allWriters: [Writer] = [
     Writer(format: .table, write: { report, options in TableWriter.write(report, options: options) }),
-    Writer(format: .json, write: { report, _ in try JSONWriter.write(report) }),
-    Writer(format: .cyclonedx, write: { report, _ in try CycloneDXWriter.write(report) }),
-    Writer(format: .spdxJSON, write: { report, _ in try SPDXWriter.write(report) }),
+    Writer(format: .json, write: { report, _ in JSONWriter.write(report) }),
+    Writer(format: .cyclonedx, write: { report, _ in CycloneDXWriter.write(report) }),
+    Writer(format: .spdxJSON, write: { report, _ in SPDXWriter.write(report) }),
 ]

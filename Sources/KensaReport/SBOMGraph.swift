@@ -25,7 +25,7 @@ struct SBOMGraph {
         let packages = Ordering.packages(report.packages)
         nodes = Self.uniqueRefs(packages)
 
-        let index = DependencyIndex(nodes)
+        var index = DependencyIndex(nodes)
         var dependencies: [String: [String]] = [:]
         for (position, node) in nodes.enumerated() {
             var targets = Set<String>()
@@ -90,13 +90,19 @@ struct SBOMGraph {
 /// else the one whose path shares most leading directories with the dependent's, then the
 /// shallowest (how Node resolves `node_modules`), else the first in report order.
 private struct DependencyIndex {
-    var nodes: [SBOMGraph.Node]
+    var refs: [String]
+    var paths: [String]
+    var pathParts: [[Substring]]
     var exact: [String: [Int]] = [:]
     var versioned: [String: [Int]] = [:]
     var unversioned: [String: [Int]] = [:]
+    /// Dependency text → candidate positions: lock files repeat the same dependency often.
+    var candidatesByText: [String: [Int]] = [:]
 
     init(_ nodes: [SBOMGraph.Node]) {
-        self.nodes = nodes
+        refs = nodes.map(\.ref)
+        paths = nodes.map(\.package.location.path)
+        pathParts = paths.map { $0.split(separator: "/") }
         for (position, node) in nodes.enumerated() {
             let purl = node.package.purl
             exact[purl.description, default: []].append(position)
@@ -109,28 +115,35 @@ private struct DependencyIndex {
         [purl.type, purl.namespace ?? "", purl.name, version ? purl.version ?? "" : ""].joined(separator: "\u{0}")
     }
 
-    func resolve(_ text: String, from position: Int) -> String? {
-        guard let purl = PURL(parsing: text) else { return nil }
-        let candidates = exact[purl.description]
-            ?? versioned[Self.key(purl, version: true)]
-            ?? (purl.version == nil ? unversioned[Self.key(purl, version: false)] : nil)
-            ?? []
-        let others = candidates.filter { $0 != position }
-        guard !others.isEmpty else { return nil }
-        let from = nodes[position].package.location.path
-        let fromParts = from.split(separator: "/")
-        var best = others[0]
+    mutating func candidates(_ text: String) -> [Int] {
+        if let known = candidatesByText[text] { return known }
+        var found: [Int] = []
+        if let purl = PURL(parsing: text) {
+            found = exact[purl.description]
+                ?? versioned[Self.key(purl, version: true)]
+                ?? (purl.version == nil ? unversioned[Self.key(purl, version: false)] : nil)
+                ?? []
+        }
+        candidatesByText[text] = found
+        return found
+    }
+
+    mutating func resolve(_ text: String, from position: Int) -> String? {
+        let candidates = candidates(text)
+        if candidates.count == 1 { return candidates[0] == position ? nil : refs[candidates[0]] }
+        var best: Int?
         var bestScore = (shared: -1, depth: Int.max)
-        for candidate in others {
-            let path = nodes[candidate].package.location.path
-            let parts = path.split(separator: "/")
-            let shared = path == from ? Int.max : zip(fromParts, parts).prefix(while: { $0 == $1 }).count
+        for candidate in candidates where candidate != position {
+            let parts = pathParts[candidate]
+            let shared = paths[candidate] == paths[position]
+                ? Int.max
+                : zip(pathParts[position], parts).prefix(while: { $0 == $1 }).count
             // Equal sharing: the shallower one is what a lookup walking up the tree meets first.
             if shared > bestScore.shared || (shared == bestScore.shared && parts.count < bestScore.depth) {
                 best = candidate
                 bestScore = (shared, parts.count)
             }
         }
-        return nodes[best].ref
+        return best.map { refs[$0] }
     }
 }

@@ -11,11 +11,10 @@ enum SPDXWriter {
     static let spdxVersion = "SPDX-2.3"
     static let noAssertion = "NOASSERTION"
 
-    static func write(_ report: Report) throws -> Data {
-        var document = Document(report)
-        let unsigned = try JSONOutput.encode(document)
-        document.documentNamespace = namespacePrefix(report.artifact) + NameBasedUUID.forContent(unsigned)
-        return try JSONOutput.encode(document)
+    static func write(_ report: Report) -> Data {
+        let prefix = namespacePrefix(report.artifact)
+        let bytes = document(report, namespace: prefix + ContentID.placeholder).bytes
+        return Data(ContentID.fill(bytes, key: "documentNamespace", valuePrefix: prefix))
     }
 
     /// SPDX 2.3 §6.5 lets creators without a domain of their own use
@@ -25,157 +24,140 @@ enum SPDXWriter {
             + idString(artifact.name, maxLength: 64) + "-"
     }
 
-    struct Document: Encodable {
-        var spdxVersion = SPDXWriter.spdxVersion
-        var dataLicense = "CC0-1.0"
-        var SPDXID = "SPDXRef-DOCUMENT"
-        var name: String
-        var documentNamespace = ""
-        var creationInfo: CreationInfo
-        var packages: [SPDXPackage]
-        var relationships: [Relationship]
-        var hasExtractedLicensingInfos: [ExtractedLicense]?
+    static func document(_ report: Report, namespace: String) -> JSON {
+        let graph = SBOMGraph(report)
+        var licenses = ExtractedLicenses()
+        var ids = ElementIDs()
 
-        init(_ report: Report) {
-            let graph = SBOMGraph(report)
-            name = report.artifact.name.isEmpty ? "kensa-scan" : report.artifact.name
-            creationInfo = CreationInfo(created: Timestamp.string(report.createdAt),
-                                        creators: ["Tool: \(report.tool.name)-\(report.tool.version)"])
-            var licenses = ExtractedLicenses()
-            var ids = ElementIDs()
-
-            let root = SPDXPackage.root(report.artifact, id: ids.make(prefix: "Artifact", key: "artifact"))
-            var packages = [root]
-            var relationships = [Relationship(spdxElementId: "SPDXRef-DOCUMENT", relationshipType: "DESCRIBES",
-                                              relatedSpdxElement: root.SPDXID)]
-            var osID: String?
-            if let os = report.os {
-                let osPackage = SPDXPackage.operatingSystem(os, id: ids.make(prefix: "OperatingSystem", key: "os"))
-                osID = osPackage.SPDXID
-                packages.append(osPackage)
-                relationships.append(Relationship(spdxElementId: root.SPDXID, relationshipType: "CONTAINS",
-                                                  relatedSpdxElement: osPackage.SPDXID))
-            }
-            var refToID: [String: String] = [:]
-            for node in graph.nodes {
-                let id = ids.make(prefix: "Package-" + node.package.ecosystem.rawValue + "-"
-                                    + SPDXWriter.idString(node.package.name, maxLength: 40), key: node.ref)
-                refToID[node.ref] = id
-                packages.append(SPDXPackage.package(node.package, id: id, licenses: &licenses))
-            }
-            let osPackages = Set(graph.osPackages)
-            for node in graph.nodes {
-                guard let id = refToID[node.ref] else { continue }
-                let container = osPackages.contains(node.ref) ? (osID ?? root.SPDXID) : root.SPDXID
-                relationships.append(Relationship(spdxElementId: container, relationshipType: "CONTAINS",
-                                                  relatedSpdxElement: id))
-                for target in graph.dependencies[node.ref] ?? [] {
-                    if let targetID = refToID[target] {
-                        relationships.append(Relationship(spdxElementId: id, relationshipType: "DEPENDS_ON",
-                                                          relatedSpdxElement: targetID))
-                    }
-                }
-            }
-            self.packages = packages
-            self.relationships = relationships.sorted {
-                ($0.spdxElementId, $0.relationshipType, $0.relatedSpdxElement)
-                    < ($1.spdxElementId, $1.relationshipType, $1.relatedSpdxElement)
-            }
-            hasExtractedLicensingInfos = licenses.infos.isEmpty ? nil : licenses.infos
+        let rootID = ids.make(prefix: "Artifact", key: "artifact")
+        var packages = [root(report.artifact, id: rootID)]
+        var relationships: [Relationship] = [("SPDXRef-DOCUMENT", "DESCRIBES", rootID)]
+        var osID: String?
+        if let os = report.os {
+            let id = ids.make(prefix: "OperatingSystem", key: "os")
+            osID = id
+            packages.append(operatingSystem(os, id: id))
+            relationships.append((rootID, "CONTAINS", id))
         }
-    }
-
-    struct CreationInfo: Encodable {
-        var created: String
-        var creators: [String]
-    }
-
-    struct SPDXPackage: Encodable {
-        var SPDXID: String
-        var name: String
-        var versionInfo: String?
-        var downloadLocation = SPDXWriter.noAssertion
-        var filesAnalyzed = false
-        var licenseConcluded = SPDXWriter.noAssertion
-        var licenseDeclared = SPDXWriter.noAssertion
-        var copyrightText = SPDXWriter.noAssertion
-        var supplier: String?
-        var primaryPackagePurpose: String?
-        var sourceInfo: String?
-        var comment: String?
-        var externalRefs: [ExternalRef]?
-
-        static func root(_ artifact: Report.Artifact, id: String) -> SPDXPackage {
-            var package = SPDXPackage(SPDXID: id, name: artifact.name.isEmpty ? "unnamed" : artifact.name)
-            switch artifact.kind {
-            case .containerImage: package.primaryPackagePurpose = "CONTAINER"
-            case .rootfs: package.primaryPackagePurpose = "OTHER"
-            case .filesystem: package.primaryPackagePurpose = "SOURCE"
-            }
-            if let image = artifact.image {
-                package.versionInfo = image.manifestDigest ?? image.imageID
-                var facts = ["image ID: \(image.imageID)"]
-                if let digest = image.manifestDigest { facts.append("manifest digest: \(digest)") }
-                if !image.repoTags.isEmpty { facts.append("repo tags: " + image.repoTags.sorted().joined(separator: ", ")) }
-                if let os = image.os, let architecture = image.architecture {
-                    facts.append("platform: \(os)/\(architecture)" + (image.variant.map { "/\($0)" } ?? ""))
-                }
-                if !image.layers.isEmpty {
-                    facts.append("layer diff IDs: " + image.layers.map(\.diffID).joined(separator: ", "))
-                }
-                package.comment = facts.joined(separator: "; ")
-                if let purl = ImagePURL.make(name: artifact.name, image: image) {
-                    package.externalRefs = [ExternalRef(purl: purl.description)]
-                }
-            }
-            return package
+        var refToID: [String: String] = [:]
+        for node in graph.nodes {
+            let id = ids.make(prefix: "Package-" + node.package.ecosystem.rawValue + "-"
+                              + idString(node.package.name, maxLength: 40), key: node.ref)
+            refToID[node.ref] = id
+            packages.append(package(node.package, id: id, licenses: &licenses))
         }
-
-        static func operatingSystem(_ os: OperatingSystem, id: String) -> SPDXPackage {
-            var package = SPDXPackage(SPDXID: id, name: os.family.isEmpty ? "unknown" : os.family)
-            package.versionInfo = os.version.isEmpty ? nil : os.version
-            package.primaryPackagePurpose = "OPERATING-SYSTEM"
-            package.comment = os.prettyName
-            package.sourceInfo = os.source.map { "identified from \($0)" }
-            return package
-        }
-
-        static func package(_ package: Package, id: String, licenses: inout ExtractedLicenses) -> SPDXPackage {
-            var out = SPDXPackage(SPDXID: id, name: package.name.isEmpty ? "unnamed" : package.name)
-            out.versionInfo = package.version.isEmpty ? nil : package.version
-            out.licenseDeclared = licenses.declared(package.licenses)
-            out.primaryPackagePurpose = "LIBRARY"
-            out.supplier = SPDXWriter.noAssertion
-            var facts = ["found by \(package.foundBy) in \(package.location.path)"]
-            if let layer = package.location.layerDigest { facts.append("layer \(layer)") }
-            if let diffID = package.location.diffID { facts.append("diff ID \(diffID)") }
-            if let source = package.sourceName {
-                facts.append("built from source package \(source)" + (package.sourceVersion.map { " \($0)" } ?? ""))
-            } else if let version = package.sourceVersion {
-                facts.append("built from source version \(version)")
+        let osPackages = Set(graph.osPackages)
+        for node in graph.nodes {
+            guard let id = refToID[node.ref] else { continue }
+            relationships.append((osPackages.contains(node.ref) ? (osID ?? rootID) : rootID, "CONTAINS", id))
+            for target in graph.dependencies[node.ref] ?? [] {
+                if let targetID = refToID[target] { relationships.append((id, "DEPENDS_ON", targetID)) }
             }
-            if package.isDev { facts.append("development dependency") }
-            out.sourceInfo = facts.joined(separator: "; ")
-            out.externalRefs = [ExternalRef(purl: package.purl.description)]
-            return out
         }
+        relationships.sort { ($0.element, $0.type, $0.related) < ($1.element, $1.type, $1.related) }
+        let extracted = licenses.infos
+
+        return .object(dropping: [
+            "spdxVersion": .string(spdxVersion),
+            "dataLicense": .string("CC0-1.0"),
+            "SPDXID": .string("SPDXRef-DOCUMENT"),
+            "name": .string(report.artifact.name.isEmpty ? "kensa-scan" : report.artifact.name),
+            "documentNamespace": .string(namespace),
+            "creationInfo": .object([
+                "created": .string(Timestamp.string(report.createdAt)),
+                "creators": .strings(["Tool: \(report.tool.name)-\(report.tool.version)"]),
+            ]),
+            "packages": .array(packages),
+            "relationships": .array(relationships.map {
+                .object(["spdxElementId": .string($0.element), "relationshipType": .string($0.type),
+                         "relatedSpdxElement": .string($0.related)])
+            }),
+            "hasExtractedLicensingInfos": extracted.isEmpty ? nil : .array(extracted.map {
+                .object(["licenseId": .string($0.licenseId), "name": .string($0.name),
+                         "extractedText": .string($0.extractedText)])
+            }),
+        ])
     }
 
-    struct ExternalRef: Encodable {
-        var referenceCategory = "PACKAGE-MANAGER"
-        var referenceType = "purl"
-        var referenceLocator: String
+    typealias Relationship = (element: String, type: String, related: String)
 
-        init(purl: String) { referenceLocator = purl }
+    /// The fields every package has: nothing downloaded, no files analysed, no license concluded.
+    static func basePackage(id: String, name: String) -> [String: JSON?] {
+        [
+            "SPDXID": .string(id),
+            "name": .string(name.isEmpty ? "unnamed" : name),
+            "downloadLocation": .string(noAssertion),
+            "filesAnalyzed": .bool(false),
+            "licenseConcluded": .string(noAssertion),
+            "licenseDeclared": .string(noAssertion),
+            "copyrightText": .string(noAssertion),
+        ]
     }
 
-    struct Relationship: Encodable {
-        var spdxElementId: String
-        var relationshipType: String
-        var relatedSpdxElement: String
+    static func root(_ artifact: Report.Artifact, id: String) -> JSON {
+        var fields = basePackage(id: id, name: artifact.name)
+        switch artifact.kind {
+        case .containerImage: fields["primaryPackagePurpose"] = .string("CONTAINER")
+        case .rootfs: fields["primaryPackagePurpose"] = .string("OTHER")
+        case .filesystem: fields["primaryPackagePurpose"] = .string("SOURCE")
+        }
+        if let image = artifact.image {
+            fields["versionInfo"] = .string(image.manifestDigest ?? image.imageID)
+            var facts = ["image ID: \(image.imageID)"]
+            if let digest = image.manifestDigest { facts.append("manifest digest: \(digest)") }
+            if !image.repoTags.isEmpty { facts.append("repo tags: " + image.repoTags.sorted().joined(separator: ", ")) }
+            if let os = image.os, let architecture = image.architecture {
+                facts.append("platform: \(os)/\(architecture)" + (image.variant.map { "/\($0)" } ?? ""))
+            }
+            if !image.layers.isEmpty {
+                facts.append("layer diff IDs: " + image.layers.map(\.diffID).joined(separator: ", "))
+            }
+            fields["comment"] = .string(facts.joined(separator: "; "))
+            if let purl = ImagePURL.make(name: artifact.name, image: image) {
+                fields["externalRefs"] = externalRefs(purl.description)
+            }
+        }
+        return .object(dropping: fields)
     }
 
-    struct ExtractedLicense: Encodable {
+    static func operatingSystem(_ os: OperatingSystem, id: String) -> JSON {
+        var fields = basePackage(id: id, name: os.family)
+        fields["versionInfo"] = os.version.isEmpty ? nil : .string(os.version)
+        fields["primaryPackagePurpose"] = .string("OPERATING-SYSTEM")
+        fields["comment"] = os.prettyName.map(JSON.string)
+        fields["sourceInfo"] = os.source.map { .string("identified from \($0)") }
+        return .object(dropping: fields)
+    }
+
+    static func package(_ package: Package, id: String, licenses: inout ExtractedLicenses) -> JSON {
+        var fields = basePackage(id: id, name: package.name)
+        fields["versionInfo"] = package.version.isEmpty ? nil : .string(package.version)
+        fields["licenseDeclared"] = .string(licenses.declared(package.licenses))
+        fields["primaryPackagePurpose"] = .string("LIBRARY")
+        fields["supplier"] = .string(noAssertion)
+        var facts = ["found by \(package.foundBy) in \(package.location.path)"]
+        if let layer = package.location.layerDigest { facts.append("layer \(layer)") }
+        if let diffID = package.location.diffID { facts.append("diff ID \(diffID)") }
+        if let source = package.sourceName {
+            facts.append("built from source package \(source)" + (package.sourceVersion.map { " \($0)" } ?? ""))
+        } else if let version = package.sourceVersion {
+            facts.append("built from source version \(version)")
+        }
+        if package.isDev { facts.append("development dependency") }
+        fields["sourceInfo"] = .string(facts.joined(separator: "; "))
+        fields["externalRefs"] = externalRefs(package.purl.description)
+        return .object(dropping: fields)
+    }
+
+    static func externalRefs(_ purl: String) -> JSON {
+        .array([.object([
+            "referenceCategory": .string("PACKAGE-MANAGER"),
+            "referenceType": .string("purl"),
+            "referenceLocator": .string(purl),
+        ])])
+    }
+
+    struct ExtractedLicense {
         var licenseId: String
         var name: String
         var extractedText: String
@@ -183,8 +165,13 @@ enum SPDXWriter {
 
     /// Free-text licenses become `LicenseRef-` IDs declared once in `hasExtractedLicensingInfos`.
     struct ExtractedLicenses {
-        private var byText: [String: String] = [:]
-        private(set) var infos: [ExtractedLicense] = []
+        private var idByText: [String: String] = [:]
+        private var textByID: [String: String] = [:]
+
+        /// Sorted by ID.
+        var infos: [ExtractedLicense] {
+            textByID.keys.sorted().map { ExtractedLicense(licenseId: $0, name: textByID[$0] ?? $0, extractedText: textByID[$0] ?? $0) }
+        }
 
         /// A package's `licenseDeclared`: its licenses joined with AND, or NOASSERTION.
         mutating func declared(_ raw: [String]) -> String {
@@ -206,11 +193,20 @@ enum SPDXWriter {
         }
 
         private mutating func reference(for text: String) -> String {
-            if let id = byText[text] { return id }
-            let id = SPDXWriter.licenseRef(text)
-            byText[text] = id
-            let position = infos.firstIndex { $0.licenseId > id } ?? infos.count
-            infos.insert(ExtractedLicense(licenseId: id, name: text, extractedText: text), at: position)
+            if let id = idByText[text] { return id }
+            var id = SPDXWriter.licenseRef(text)
+            if textByID[id] != nil {
+                // `Proprietary` and `LicenseRef-Proprietary` both want `LicenseRef-Proprietary`.
+                let base = id + "-" + Array(SHA1.hash(text).prefix(4)).hexString
+                id = base
+                var counter = 2
+                while textByID[id] != nil {
+                    id = base + "-\(counter)"
+                    counter += 1
+                }
+            }
+            idByText[text] = id
+            textByID[id] = text
             return id
         }
     }

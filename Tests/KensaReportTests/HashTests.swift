@@ -19,6 +19,20 @@ final class HashTests: XCTestCase {
         XCTAssertEqual(SHA1.hash(String(repeating: "a", count: 64)).hexString, "0098ba824b5c16427bd7a1122a5a442a25ec644d")
     }
 
+    func testSHA1InPieces() {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let whole = SHA1.hash(message)
+        for piece in [1, 3, 63, 64, 65, 200] {
+            var sha = SHA1()
+            var index = 0
+            while index < message.count {
+                sha.update(Array(message[index..<min(index + piece, message.count)]))
+                index += piece
+            }
+            XCTAssertEqual(sha.finish(), whole, "pieces of \(piece)")
+        }
+    }
+
     /// RFC 9562 Appendix A.4's example: version 5 of `www.example.com` in the DNS namespace.
     func testUUIDv5() {
         let dns: [UInt8] = [0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]

@@ -27,13 +27,64 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertNil(json["os"])
         XCTAssertEqual((json["packages"] as? [Any])?.count, 0)
         XCTAssertNil((json["artifact"] as? [String: Any])?["image"])
-        XCTAssertTrue(try renderString(SampleReport.empty, .json).contains("\"packages\" : [],"))
+        XCTAssertTrue(try renderString(SampleReport.empty, .json).contains("\"packages\": [],"))
     }
 
-    func testEmptyContainersCollapseOnlyOutsideStrings() {
-        let input = Data("{\n  \"a\" : [\n\n  ],\n  \"b\" : \"[\\n\\n]\",\n  \"c\" : {\n\n  }\n}".utf8)
-        XCTAssertEqual(String(decoding: JSONOutput.collapseEmptyContainers(input), as: UTF8.self),
-                       "{\n  \"a\" : [],\n  \"b\" : \"[\\n\\n]\",\n  \"c\" : {}\n}")
+}
+
+final class JSONSerializerTests: XCTestCase {
+    func text(_ value: JSON) -> String { String(decoding: value.bytes, as: UTF8.self) }
+
+    func testLayout() {
+        let value = JSON.object(dropping: [
+            "b": .array([.int(-1), .bool(true), .array([]), .object([:])]),
+            "a": .string("x"),
+            "gone": nil,
+            "B": .int(Int64.max),
+        ])
+        XCTAssertEqual(text(value), """
+            {
+              "B": 9223372036854775807,
+              "a": "x",
+              "b": [
+                -1,
+                true,
+                [],
+                {}
+              ]
+            }
+
+            """)
+    }
+
+    func testStringEscapes() throws {
+        let raw = "q\"b\\s/\u{0}\u{1F}\n\r\t\u{8}\u{C}\u{7F}é😀\u{2028}"
+        let encoded = text(.string(raw))
+        XCTAssertEqual(encoded, "\"q\\\"b\\\\s/\\u0000\\u001f\\n\\r\\t\\b\\f\u{7F}é😀\u{2028}\"\n")
+        // And a standard parser reads back exactly the original.
+        let parsed = try JSONSerialization.jsonObject(with: Data(encoded.utf8), options: [.fragmentsAllowed])
+        XCTAssertEqual(parsed as? String, raw)
+    }
+
+    func testKeysSortByBytes() {
+        let keys = ["é", "z", "Z", "$schema", "bom-ref", "bomFormat", "a b"]
+        let value = JSON.object(Dictionary(uniqueKeysWithValues: keys.map { ($0, JSON.int(0)) }))
+        let order = text(value).split(separator: "\n").dropFirst().dropLast().map { $0.split(separator: "\"")[1] }
+        XCTAssertEqual(order, ["$schema", "Z", "a b", "bom-ref", "bomFormat", "z", "é"])
+    }
+
+    func testContentIDFillsOnlyTheField() {
+        let placeholder = ContentID.placeholder
+        let value = JSON.object([
+            "decoy": .string("\"serialNumber\": \"urn:uuid:\(placeholder)\""),
+            "serialNumber": .string("urn:uuid:" + placeholder),
+        ])
+        let bytes = value.bytes
+        let filled = String(decoding: ContentID.fill(bytes, key: "serialNumber", valuePrefix: "urn:uuid:"), as: UTF8.self)
+        let uuid = NameBasedUUID.forContent(bytes)
+        XCTAssertTrue(filled.contains("\"serialNumber\": \"urn:uuid:\(uuid)\""))
+        XCTAssertTrue(filled.contains("urn:uuid:\(placeholder)\\\""), "the decoy inside a string is untouched")
+        XCTAssertEqual(filled.count, String(decoding: bytes, as: UTF8.self).count)
     }
 }
 

@@ -61,6 +61,11 @@ final class LicenseTests: XCTestCase {
         XCTAssertEqual(licenses.declared(["LicenseRef-Proprietary"]), "LicenseRef-Proprietary")
         XCTAssertEqual(licenses.declared(["Custom"]), "LicenseRef-Custom")
         XCTAssertEqual(licenses.infos.map(\.licenseId), ["LicenseRef-Custom", custom, "LicenseRef-Proprietary"])
+        // A text that wants an ID another text already has gets its own.
+        let clash = licenses.declared(["Proprietary"])
+        XCTAssertEqual(clash, "LicenseRef-Proprietary-" + Array(SHA1.hash("Proprietary").prefix(4)).hexString)
+        XCTAssertEqual(licenses.declared(["LicenseRef-Proprietary"]), "LicenseRef-Proprietary")
+        XCTAssertEqual(Set(licenses.infos.map(\.licenseId)).count, licenses.infos.count)
         // Distinct texts that clean to the same characters stay distinct.
         XCTAssertNotEqual(SPDXWriter.licenseRef("a b"), SPDXWriter.licenseRef("a/b"))
         XCTAssertEqual(SPDXWriter.licenseRef("!!!"), "LicenseRef-unnamed-" + Array(SHA1.hash("!!!").prefix(4)).hexString)
