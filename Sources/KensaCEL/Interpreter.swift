@@ -276,7 +276,6 @@ final class BinaryNode: Node, @unchecked Sendable {
         case (_, .unknown), (_, .error): return b
         default: break
         }
-        if !f.charge(1) { return f.limitError }
         switch op {
         case .eq: return .bool(Ops.equals(a, b))
         case .ne: return .bool(!Ops.equals(a, b))
@@ -397,7 +396,6 @@ final class CallNode: Node, @unchecked Sendable {
         }
         if let unknown { return .unknown(unknown) }
         if let firstError { return firstError }
-        if !f.charge(1) { return f.limitError }
         return fn.impl(vals, f)
     }
 }
@@ -413,7 +411,6 @@ final class Call1Node: Node, @unchecked Sendable {
         case .unknown, .error: return v
         default: break
         }
-        if !f.charge(1) { return f.limitError }
         return fn.impl([v], f)
     }
 }
@@ -445,8 +442,10 @@ final class ComprehensionNode: Node, @unchecked Sendable {
     let slot1: Int
     let slot2: Int?
     let args: [Node]
-    init(id: Int64, kind: ComprehensionKind, range: Node, slot1: Int, slot2: Int?, args: [Node]) {
+    let iterationCost: UInt64
+    init(id: Int64, kind: ComprehensionKind, range: Node, slot1: Int, slot2: Int?, args: [Node], iterationCost: UInt64) {
         self.kind = kind; self.range = range; self.slot1 = slot1; self.slot2 = slot2; self.args = args
+        self.iterationCost = iterationCost
         super.init(id: id)
     }
 
@@ -491,7 +490,7 @@ final class ComprehensionNode: Node, @unchecked Sendable {
             let stopOn = kind == .exists
             var pending: CELValue?
             for i in 0..<items.count {
-                if !f.charge(1) { return f.limitError }
+                if !f.charge(iterationCost) { return f.limitError }
                 f.locals[slot1] = items[i]
                 if let s2 = slot2, let values { f.locals[s2] = values[i] }
                 let v = body.eval(f)
@@ -510,7 +509,7 @@ final class ComprehensionNode: Node, @unchecked Sendable {
         case .existsOne:
             var count = 0
             for i in 0..<items.count {
-                if !f.charge(1) { return f.limitError }
+                if !f.charge(iterationCost) { return f.limitError }
                 f.locals[slot1] = items[i]
                 if let s2 = slot2, let values { f.locals[s2] = values[i] }
                 let v = body.eval(f)
@@ -524,7 +523,7 @@ final class ComprehensionNode: Node, @unchecked Sendable {
         case .map, .filter, .mapFilter:
             var out: [CELValue] = []
             for i in 0..<items.count {
-                if !f.charge(1) { return f.limitError }
+                if !f.charge(iterationCost) { return f.limitError }
                 f.locals[slot1] = items[i]
                 if kind != .map {
                     let keep = body.eval(f)
@@ -549,7 +548,7 @@ final class ComprehensionNode: Node, @unchecked Sendable {
             var out: [CELValue] = []
             var pairs: [(CELValue, CELValue)] = []
             for i in 0..<items.count {
-                if !f.charge(1) { return f.limitError }
+                if !f.charge(iterationCost) { return f.limitError }
                 f.locals[slot1] = items[i]
                 f.locals[s2] = values[i]
                 if args.count == 2 {

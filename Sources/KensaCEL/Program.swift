@@ -7,10 +7,11 @@ public struct CELLimits: Sendable, Equatable {
     public var maxExpressionLength: Int = 100_000
     /// Deepest accepted nesting of the expression tree.
     public var maxNestingDepth: Int = 128
-    /// Cost units one evaluation may spend (one per call, operator and comprehension
-    /// iteration, plus a share of the size of strings, bytes and lists handled). The default
-    /// is Kubernetes' per-expression runtime budget.
-    public var costBudget: UInt64 = 10_000_000
+    /// Cost units one evaluation may spend: a comprehension iteration costs one plus the
+    /// operators, calls and selections of its body; calls and operators cost one plus a share
+    /// of the size of the strings, bytes and lists they handle. The default is Kubernetes'
+    /// per-expression limit (PerCallLimit, 1,000,000).
+    public var costBudget: UInt64 = 1_000_000
     /// Largest string (bytes), byte string or list an evaluation may build.
     public var maxValueSize: Int = 10_000_000
     /// Largest input an activation may hold, counted by `CELActivation.validate`: list and
@@ -19,7 +20,7 @@ public struct CELLimits: Sendable, Equatable {
     /// Deepest nesting of lists and maps in an input.
     public var maxInputDepth: Int = 256
     public init() {}
-    public init(maxExpressionLength: Int = 100_000, maxNestingDepth: Int = 128, costBudget: UInt64 = 10_000_000,
+    public init(maxExpressionLength: Int = 100_000, maxNestingDepth: Int = 128, costBudget: UInt64 = 1_000_000,
                 maxValueSize: Int = 10_000_000, maxInputSize: Int = 50_000_000, maxInputDepth: Int = 256) {
         self.maxExpressionLength = maxExpressionLength
         self.maxNestingDepth = maxNestingDepth
@@ -211,6 +212,10 @@ struct Compiler {
         case .list(let elems, let opts):
             var nodes: [Node] = []
             for x in elems { nodes.append(try compile(x)) }
+            if !opts.contains(true), nodes.allSatisfy({ $0 is ConstNode }) {
+                // Constant lists are built once, not per evaluation.
+                return ConstNode(id: e.id, .list(nodes.compactMap { ($0 as? ConstNode)?.value }))
+            }
             return ListNode(id: e.id, nodes, opts)
         case .map(let entries):
             var ks: [Node] = [], vs: [Node] = [], os: [Bool] = []
@@ -230,9 +235,28 @@ struct Compiler {
             let s2 = c.var2.map { newSlot($0) }
             var args: [Node] = []
             for a in c.args { args.append(try compile(a)) }
-            return ComprehensionNode(id: e.id, kind: c.kind, range: range, slot1: s1, slot2: s2, args: args)
+            let iterationCost = 1 + c.args.reduce(0) { $0 + Self.staticCost($1) }
+            return ComprehensionNode(id: e.id, kind: c.kind, range: range, slot1: s1, slot2: s2, args: args, iterationCost: UInt64(iterationCost))
         case .call(let target, let name, let args):
             return try call(e, target, name, args)
+        }
+    }
+
+    /// Operators, calls, selections and constructions in `e`, not counting literals and
+    /// variables; a nested comprehension counts once (its iterations charge themselves).
+    static func staticCost(_ e: Expr) -> Int {
+        switch e.kind {
+        case .literal, .ident: return 0
+        case .select(let x, _, _, _): return 1 + staticCost(x)
+        case .index(let a, let b, _): return 1 + staticCost(a) + staticCost(b)
+        case .call(let t, _, let args): return 1 + (t.map(staticCost) ?? 0) + args.reduce(0) { $0 + staticCost($1) }
+        case .unary(_, let x): return 1 + staticCost(x)
+        case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b): return 1 + staticCost(a) + staticCost(b)
+        case .conditional(let a, let b, let c): return staticCost(a) + max(staticCost(b), staticCost(c))
+        case .list(let xs, _): return 1 + xs.reduce(0) { $0 + staticCost($1) }
+        case .map(let es): return 1 + es.reduce(0) { $0 + staticCost($1.key) + staticCost($1.value) }
+        case .message: return 1
+        case .comprehension(let c): return 1 + staticCost(c.range)
         }
     }
 

@@ -165,6 +165,14 @@ public final class CELMap: Sendable {
     }
 
     func lookup(string key: String) -> CELValue? {
+        // Objects from manifests have few keys per level: a scan with the cheap comparison of
+        // small strings beats hashing the key.
+        if keys.count <= 8 {
+            for i in 0..<keys.count {
+                if case .string(let k) = keys[i], k == key { return values[i] }
+            }
+            return nil
+        }
         guard let i = index[.string(key)] else { return nil }
         return values[i]
     }
