@@ -8,4 +8,8 @@ let lockfileAnalyzers: [any Analyzer] = [
     GemfileLockAnalyzer(),
     ComposerLockAnalyzer(),
     NuGetLockAnalyzer(),
+    PoetryLockAnalyzer(),
+    PipfileLockAnalyzer(),
+    UvLockAnalyzer(),
+    PipRequirementsAnalyzer(),
 ]

@@ -26,7 +26,7 @@ struct GoModAnalyzer: Analyzer {
         var replacements: [String: [Replacement]] = [:]
         var sawModule = false
         var block: String?
-        for (offset, rawLine) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in Lockfile.lines(file.text).enumerated() {
             let lineNumber = offset + 1
             var tokens = try GoModTokens.split(rawLine, input: file, line: lineNumber)
             if tokens.isEmpty { continue }

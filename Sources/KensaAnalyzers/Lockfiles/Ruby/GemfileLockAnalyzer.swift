@@ -28,7 +28,7 @@ struct GemfileLockAnalyzer: Analyzer {
         var specs: [Spec] = []
         var section = ""
         var inSpecs = false
-        for (offset, rawLine) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in Lockfile.lines(file.text).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " }) { continue }
             let indent = line.prefix { $0 == " " }.count

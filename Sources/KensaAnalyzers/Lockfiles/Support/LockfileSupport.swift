@@ -27,6 +27,12 @@ enum Lockfile {
         size <= Int64(maxBytes) && names.contains(String(basename(path)))
     }
 
+    /// The text's lines, split on the newline byte rather than on grapheme clusters (linear
+    /// and cheap even for a 10 MB line); a trailing `\r` is kept for the caller to drop.
+    static func lines(_ text: String) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
     static func checkSize(_ input: AnalyzerInput) throws {
         if input.content.count > maxBytes {
             throw KensaError(.limitExceeded, input: input.path,

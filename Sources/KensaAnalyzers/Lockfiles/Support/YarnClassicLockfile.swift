@@ -21,7 +21,7 @@ struct YarnClassicLockfile {
     init(_ input: AnalyzerInput) throws {
         var current: Entry?
         var inDependencies = false
-        for (offset, rawLine) in input.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in Lockfile.lines(input.text).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.drop { $0 == " " }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
