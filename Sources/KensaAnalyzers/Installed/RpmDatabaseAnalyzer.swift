@@ -9,8 +9,8 @@ import KensaCore
 ///   `sqlite3_deserialize` (read-only), so nothing is written to disk.
 /// - Berkeley DB hash `Packages` (RHEL/CentOS 7 and 8, Amazon Linux 2, UBI 8), read page by
 ///   page by `BerkeleyHashDB`.
-/// Each record is one rpm header (`RpmHeader`). The ndb format (`Packages.db`, SUSE) is
-/// refused with an `unsupported` error naming the file.
+/// - ndb `Packages.db` (openSUSE, SLES 15), read by `RpmNdb`.
+/// Each record is one rpm header (`RpmHeader`).
 ///
 /// The purl namespace is provisionally `redhat`; the scan rewrites it (and adds `distro`)
 /// once the operating system is known.
@@ -27,12 +27,15 @@ struct RpmDatabaseAnalyzer: Analyzer {
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
-        if file.path.hasSuffix(".db") {
-            throw KensaError(.unsupported, input: file.path,
-                             reason: "ndb rpm databases are not supported; rpmdb.sqlite and Berkeley DB Packages are read")
-        }
         try file.requireSize(atMost: InstalledLimits.database)
-        let blobs = file.path.hasSuffix("rpmdb.sqlite") ? try Self.headerBlobs(file) : try Self.berkeleyBlobs(file)
+        let blobs: [(Int64, [UInt8])]
+        if file.path.hasSuffix("rpmdb.sqlite") {
+            blobs = try Self.headerBlobs(file)
+        } else if file.path.hasSuffix(".db") {
+            blobs = try RpmNdb.blobs([UInt8](file.content), input: file.path)
+        } else {
+            blobs = try Self.berkeleyBlobs(file)
+        }
         var warnings: [ScanWarning] = []
         var packages: [(package: RpmPackage, requires: [String], provides: [String])] = []
         var owned: [String] = []
@@ -116,7 +119,7 @@ struct RpmDatabaseAnalyzer: Analyzer {
         var out: [(Int64, [UInt8])] = []
         for (key, value) in try BerkeleyHashDB.values(bytes, input: file.path, maxValue: InstalledLimits.database)
         where key.count == 4 {
-            let hnum = Int64(key[0]) | Int64(key[1]) << 8 | Int64(key[2]) << 16 | Int64(key[3]) << 24
+            let hnum = key.reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) }
             if hnum == 0 || value.count < 8 { continue }
             out.append((hnum, value))
         }

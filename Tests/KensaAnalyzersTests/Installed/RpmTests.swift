@@ -45,13 +45,31 @@ import KensaCore
         }
     }
 
-    @Test func ndbIsRefusedClearly() throws {
-        do {
-            _ = try analyzer.run(AnalyzerInput(path: "usr/lib/sysimage/rpm/Packages.db", content: Data("RpmP".utf8)))
-            Issue.record("ndb accepted")
-        } catch let error as KensaError {
-            #expect(error.kind == .unsupported)
-            #expect(error.description.hasPrefix("usr/lib/sysimage/rpm/Packages.db: ndb rpm databases are not supported;"))
+    /// Debian's rpm has no ndb backend to make a fixture with, so the test writes the
+    /// format (rpm's rpmpkg.c layout) around the headers of the SQLite fixture.
+    @Test func ndbDatabaseGivesTheSamePackages() throws {
+        let path = "usr/lib/sysimage/rpm/Packages.db"
+        let sqlite = try analyzer.run(InstalledFixtures.input("rpm/rpmdb.sqlite", at: "var/lib/rpm/rpmdb.sqlite"))
+        let blobs = try RpmDatabaseAnalyzer.headerBlobs(InstalledFixtures.input("rpm/rpmdb.sqlite", at: "x/rpmdb.sqlite"))
+        let out = try analyzer.run(AnalyzerInput(path: path, content: NdbWriter.database(blobs)))
+        var expected = sqlite.packages
+        for i in expected.indices { expected[i].location.path = path }
+        #expect(out.packages == expected)
+        #expect(out.warnings.isEmpty)
+    }
+
+    @Test func hostileNdb() throws {
+        let path = "usr/lib/sysimage/rpm/Packages.db"
+        let blobs = try RpmDatabaseAnalyzer.headerBlobs(InstalledFixtures.input("rpm/rpmdb.sqlite", at: "x/rpmdb.sqlite"))
+        let good = NdbWriter.database(blobs)
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: Data("RpmP".utf8) + Data(count: 4) + garbage(9000))) } == .malformed)
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: Data("RpmP\u{7}\0\0\0".utf8) + Data(count: 9000))) } == .unsupported)
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: good.prefix(good.count - 100))) } == .malformed)
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: path, content: garbage(9000))) } == .malformed)
+        for offset in stride(from: 0, to: good.count, by: 5) {
+            var damaged = good
+            damaged[offset] ^= 0xa5
+            _ = try? analyzer.run(AnalyzerInput(path: path, content: damaged))
         }
     }
 
@@ -107,5 +125,29 @@ import KensaCore
 
     private func be(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+    }
+}
+
+/// Writes rpm's ndb `Packages.db` layout: header, one slot page, 16-byte-aligned blobs.
+enum NdbWriter {
+    static func database(_ blobs: [(Int64, [UInt8])]) -> Data {
+        var out = [UInt8](repeating: 0, count: 4096)
+        put(&out, 0, 0x506d_7052); put(&out, 4, 0); put(&out, 8, 1); put(&out, 12, 1); put(&out, 16, UInt32(blobs.count + 1))
+        for slot in stride(from: 32, to: 4096, by: 16) { put(&out, slot, 0x746f_6c53) }
+        for (i, (hnum, blob)) in blobs.enumerated() {
+            let start = out.count
+            let total = (16 + blob.count + 12 + 15) / 16 * 16
+            out += [UInt8](repeating: 0, count: total)
+            put(&out, start, 0x5362_6c42); put(&out, start + 4, UInt32(hnum)); put(&out, start + 8, 0); put(&out, start + 12, UInt32(blob.count))
+            out.replaceSubrange((start + 16)..<(start + 16 + blob.count), with: blob)
+            put(&out, start + total - 8, UInt32(blob.count)); put(&out, start + total - 4, 0x4562_6c42)
+            let slot = 32 + i * 16
+            put(&out, slot + 4, UInt32(hnum)); put(&out, slot + 8, UInt32(start / 16)); put(&out, slot + 12, UInt32(total / 16))
+        }
+        return Data(out)
+    }
+
+    static func put(_ b: inout [UInt8], _ at: Int, _ value: UInt32) {
+        for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))) }
     }
 }
