@@ -62,6 +62,26 @@ import KensaCore
         }
     }
 
+    /// Docker 25+ `docker save`: an OCI layout inside the tar plus manifest.json whose paths
+    /// are `blobs/sha256/<hex>`; manifest.json is preferred (it carries RepoTags).
+    @Test func dockerSaveWithOCILayoutInside() throws {
+        let dir = try TempDir()
+        var tar = TarBuilder()
+        tar.file("oci-layout", #"{"imageLayoutVersion":"1.0.0"}"#)
+        tar.file("index.json", #"{"schemaVersion":2,"manifests":[]}"#)
+        tar.file("blobs/sha256/\(Self.hexA)", bytes: Self.layerTar())
+        tar.file("blobs/sha256/\(Self.hexC)", Self.config(diffIDs: 1))
+        tar.file("manifest.json", #"[{"Config":"blobs/sha256/\#(Self.hexC)","RepoTags":["app:1"],"Layers":["blobs/sha256/\#(Self.hexA)"]}]"#)
+        tar.finish()
+        let image = try ImageSource.open(path: try dir.write("d25.tar", tar.bytes))
+        #expect(image.format == .dockerArchive)
+        #expect(image.metadata.imageID == "sha256:" + Self.hexC)
+        #expect(image.metadata.layers.map(\.digest) == ["sha256:" + Self.hexA])
+        #expect(image.metadata.repoTags == ["app:1"])
+        let walk = try image.walkLayer(0, wants: { _ in false }, visit: { _, _ in })
+        #expect(walk.paths == ["etc/os-release"])
+    }
+
     @Test func severalImagesNeedAReference() throws {
         let dir = try TempDir()
         let manifest = """

@@ -74,6 +74,31 @@ import KensaCore
         #expect(text(contents["b"]) == "second")
     }
 
+    /// Every optional gzip header field (FEXTRA, FNAME, FCOMMENT, FHCRC), written by hand.
+    @Test func gzipHeadersWithAllOptionalFields() throws {
+        let dir = try TempDir()
+        var tar = TarBuilder()
+        tar.file("etc/hostname", "kensa\n")
+        tar.finish()
+        let raw = try dir.write("h.tar", tar.bytes)
+        try sh(#"""
+        python3 - h.tar h.tar.gz <<'PY'
+        import sys, zlib, struct
+        data = open(sys.argv[1], 'rb').read()
+        head = bytes([0x1f, 0x8b, 8, 0x1e]) + struct.pack('<I', 0) + bytes([0, 3])
+        head += struct.pack('<H', 6) + b'AB\x02\x00hi' + b'layer.tar\0' + b'a comment\0'
+        head += struct.pack('<H', zlib.crc32(head) & 0xffff)
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = c.compress(data) + c.flush()
+        open(sys.argv[2], 'wb').write(head + body + struct.pack('<II', zlib.crc32(data), len(data)))
+        PY
+        """#, in: dir.path)
+        _ = raw
+        let (walk, contents, _) = try walkFile(dir.file("h.tar.gz"))
+        #expect(walk.paths == ["etc/hostname"])
+        #expect(text(contents["etc/hostname"]) == "kensa\n")
+    }
+
     @Test func zstdLayersAreRead() throws {
         let dir = try TempDir()
         var tar = TarBuilder()
@@ -90,6 +115,8 @@ import KensaCore
         let dir = try TempDir()
         var tar = TarBuilder()
         tar.file("a", "content")
+        // Enough incompressible-ish data that the trailer is read after libarchive has stopped.
+        tar.file("b", bytes: (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
         tar.finish()
         var gz = try gzip(tar.bytes, in: dir)
         gz[gz.count - 6] ^= 0xff  // inside the CRC-32 trailer
