@@ -92,42 +92,47 @@ struct GoModAnalyzer: Analyzer {
 /// with `"…"` (backslash escapes) or `` `…` ``.
 enum GoModTokens {
     static func split(_ line: Substring, input: AnalyzerInput, line number: Int) throws -> [String] {
+        let bytes = line.utf8
         var tokens: [String] = []
-        var current = ""
-        var index = line.startIndex
-        func flush() {
-            if !current.isEmpty { tokens.append(current) }
-            current = ""
-        }
-        while index < line.endIndex {
-            let character = line[index]
-            if character == "/", line[index...].hasPrefix("//") { break }
-            if character == " " || character == "\t" || character == "\r" {
-                flush()
-                index = line.index(after: index)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") {
+                index = bytes.index(after: index)
                 continue
             }
-            if character == "\"" || character == "`" {
-                var cursor = line.index(after: index)
+            if byte == UInt8(ascii: "/"), bytes[index...].starts(with: "//".utf8) { break }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "`") {
+                var token: [UInt8] = []
+                var cursor = bytes.index(after: index)
                 var closed = false
-                while cursor < line.endIndex {
-                    let next = line[cursor]
-                    if next == character { closed = true; break }
-                    if character == "\"", next == "\\" {
-                        cursor = line.index(after: cursor)
-                        guard cursor < line.endIndex else { break }
+                while cursor < bytes.endIndex {
+                    var next = bytes[cursor]
+                    if next == byte { closed = true; break }
+                    if byte == UInt8(ascii: "\""), next == UInt8(ascii: "\\") {
+                        cursor = bytes.index(after: cursor)
+                        guard cursor < bytes.endIndex else { break }
+                        next = bytes[cursor]
                     }
-                    current.append(line[cursor])
-                    cursor = line.index(after: cursor)
+                    token.append(next)
+                    cursor = bytes.index(after: cursor)
                 }
                 guard closed else { throw Lockfile.malformed(input, "line \(number): unterminated quoted string") }
-                index = line.index(after: cursor)
+                tokens.append(String(decoding: token, as: UTF8.self))
+                index = bytes.index(after: cursor)
                 continue
             }
-            current.append(character)
-            index = line.index(after: index)
+            var end = index
+            while end < bytes.endIndex {
+                let next = bytes[end]
+                if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\r")
+                    || next == UInt8(ascii: "\"") || next == UInt8(ascii: "`")
+                    || (next == UInt8(ascii: "/") && bytes[end...].starts(with: "//".utf8)) { break }
+                end = bytes.index(after: end)
+            }
+            tokens.append(String(line[index..<end]))
+            index = end
         }
-        flush()
         return tokens
     }
 }
