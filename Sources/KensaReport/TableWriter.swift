@@ -59,7 +59,8 @@ enum TableWriter {
         }
         if let os = report.os {
             rows.append(("OS", "\(os.family) \(os.version)" + (os.prettyName.map { " (\($0))" } ?? "")))
-        } else {
+        } else if report.artifact.kind != .filesystem {
+            // A project tree has no OS to find; for an image or root filesystem its absence is news.
             rows.append(("OS", "not detected"))
         }
         let width = rows.map(\.0.count).max() ?? 0

@@ -49,6 +49,22 @@ final class ValidationTests: XCTestCase {
         try Validator.assertValid(try render(report, as: .spdxJSON), kind: "spdx")
     }
 
+    /// Every ID kensa writes as an SPDX ID is one both validators accept.
+    func testEveryListedIDPassesBothValidators() throws {
+        let licenses = SPDXLicenseList.licenses.map { [$0] } + SPDXLicenseList.exceptions.map { ["Apache-2.0 WITH \($0)"] }
+        let packages = licenses.enumerated().map { index, licenses in
+            Package(name: "p\(index)", version: "1", ecosystem: .npm, purl: PURL(type: "npm", name: "p\(index)", version: "1"),
+                    foundBy: "t", licenses: licenses, location: .init(path: "package-lock.json"))
+        }
+        let report = Report(artifact: .init(name: "licenses", kind: .filesystem), os: nil, packages: packages,
+                            warnings: [], createdAt: Date(timeIntervalSince1970: 0))
+        let cdx = try render(report, as: .cyclonedx)
+        XCTAssertFalse(String(decoding: cdx, as: UTF8.self).contains("\"name\": \"Apache-2.0 WITH"),
+                       "every exception expression is recognised")
+        try Validator.assertValid(cdx, kind: "cyclonedx")
+        try Validator.assertValid(try render(report, as: .spdxJSON), kind: "spdx")
+    }
+
     /// The validator really rejects bad documents, so a passing test means something.
     func testValidatorRejectsBrokenDocuments() throws {
         var cdx = try jsonObject(try render(SampleReport.report, as: .cyclonedx))
