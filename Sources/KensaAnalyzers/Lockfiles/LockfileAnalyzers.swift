@@ -12,4 +12,5 @@ let lockfileAnalyzers: [any Analyzer] = [
     PipfileLockAnalyzer(),
     UvLockAnalyzer(),
     PipRequirementsAnalyzer(),
+    SwiftResolvedAnalyzer(),
 ]
