@@ -89,6 +89,7 @@ enum Format {
             guard let o else { return .success("optional.none()") }
             return text(o, depth: depth + 1).map { "optional.of(\($0))" }
         case .error(let e): return .failure(e)
+        case .object(let o): return .success(o.text)
         case .unknown: return .failure(CELError(.invalidArgument, "unknown value"))
         }
     }

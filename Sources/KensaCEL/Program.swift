@@ -149,6 +149,8 @@ let typeNames: [String: CELType] = [
     "int": .int, "uint": .uint, "double": .double, "bool": .bool, "string": .string, "bytes": .bytes,
     "list": .list, "map": .map, "null_type": .null, "type": .type,
     "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration, "optional_type": .optional,
+    "net.IP": CELType(name: "net.IP"), "net.CIDR": CELType(name: "net.CIDR"), "kubernetes.URL": CELType(name: "kubernetes.URL"),
+    "kubernetes.Quantity": CELType(name: "kubernetes.Quantity"), "kubernetes.Semver": CELType(name: "kubernetes.Semver"),
 ]
 
 struct Compiler {

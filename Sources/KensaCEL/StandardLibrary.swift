@@ -111,6 +111,7 @@ enum StandardLibrary {
                 return .string(s)
             case .timestamp(let t): return .string(Time.format(t))
             case .duration(let d): return .string(Time.format(d))
+            case .object(let o): return .string(o.text)
             default: return noOverload
             }
         },

@@ -85,18 +85,33 @@ enum StringsLibrary {
             if n < 0 || count < n { res += new }
             return res.utf8.count > f.maxValueSize ? f.sizeError : .string(res)
         }
-        while i < src.count {
-            if (n < 0 || count < n), let at = find(src, o, from: i) {
-                out.append(contentsOf: src[i..<at])
-                out.append(contentsOf: nw)
-                i = at + o.count
-                count += 1
-                if out.count > f.maxValueSize { return f.sizeError }
-            } else {
-                out.append(contentsOf: src[i...])
-                break
+        if !f.charge(UInt64(src.count / 10)) { return f.limitError }
+        var tooLarge = false
+        src.withUnsafeBufferPointer { sp in
+            o.withUnsafeBufferPointer { op in
+                let m = op.count
+                let first = op[0]
+                var last = 0
+                while i + m <= sp.count {
+                    if sp[i] == first && (n < 0 || count < n) {
+                        var j = 1
+                        while j < m && sp[i + j] == op[j] { j += 1 }
+                        if j == m {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: sp[last..<i]))
+                            out.append(contentsOf: nw)
+                            i += m
+                            last = i
+                            count += 1
+                            if out.count > f.maxValueSize { tooLarge = true; return }
+                            continue
+                        }
+                    }
+                    i += 1
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: sp[last...]))
             }
         }
+        if tooLarge { return f.sizeError }
         if out.count > f.maxValueSize { return f.sizeError }
         if !f.charge(UInt64(out.count / 10)) { return f.limitError }
         return .string(String(decoding: out, as: UTF8.self))

@@ -16,6 +16,8 @@ public enum CELValue: Sendable {
     case timestamp(CELTimestamp)
     case duration(CELDuration)
     indirect case optional(CELValue?)
+    /// A library type without literal syntax (Kubernetes URL, IP, CIDR, quantity, semver).
+    case object(CELObject)
     case error(CELError)
     case unknown(CELUnknown)
 
@@ -38,6 +40,7 @@ public enum CELValue: Sendable {
         case .duration: return .duration
         case .optional: return .optional
         case .error: return CELType(name: "*error*")
+        case .object(let o): return o.type
         case .unknown: return CELType(name: "*unknown*")
         }
     }

@@ -71,6 +71,7 @@ enum Ops {
             }
             return true
         case (.type(let x), .type(let y)): return x == y
+        case (.object(let x), .object(let y)): return x.payload == y.payload
         case (.timestamp(let x), .timestamp(let y)): return x == y
         case (.duration(let x), .duration(let y)): return x == y
         case (.optional(let x), .optional(let y)):

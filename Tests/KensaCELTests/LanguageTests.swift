@@ -138,6 +138,32 @@ final class LanguageTests: XCTestCase {
         assertValue("[1, 2].indexOf(5)", .int(-1))
     }
 
+    func testKubernetesQuantitySemverURLLibraries() {
+        assertValue("quantity('500m').isLessThan(quantity('1'))", .bool(true))
+        assertValue("quantity('1Gi').compareTo(quantity('1024Mi'))", .int(0))
+        assertValue("quantity('2k').asInteger()", .int(2000))
+        assertValue("quantity('1.5').isInteger()", .bool(false))
+        assertValue("quantity('1e3').asApproximateFloat()", .double(1000))
+        assertValue("quantity('100Mi').add(quantity('28Mi')) == quantity('128Mi')", .bool(true))
+        assertValue("quantity('1').sub(1).sign()", .int(0))
+        assertValue("isQuantity('12Zi')", .bool(false))
+        assertErrorValue("quantity('abc')", contains: "invalid quantity")
+        assertValue("semver('1.2.3-alpha.1').isLessThan(semver('1.2.3'))", .bool(true))
+        assertValue("semver('1.10.0').isGreaterThan(semver('1.9.9'))", .bool(true))
+        assertValue("semver('2.0.0+build.5').major()", .int(2))
+        assertValue("isSemver('1.2')", .bool(false))
+        assertValue("isSemver('01.2.3')", .bool(false))
+        assertValue("url('https://user@example.com:8443/a%20b?x=1&x=2&y=').getHostname()", .string("example.com"))
+        assertValue("url('https://example.com:8443/a').getPort()", .string("8443"))
+        assertValue("url('https://[::1]:80/').getHostname()", .string("::1"))
+        assertValue("url('https://example.com/p?x=1&x=2&y=').getQuery()", .map(CELMap(strings: [("x", .list([.string("1"), .string("2")])), ("y", .list([.string("")]))])))
+        assertValue("url('/just/a/path').getEscapedPath()", .string("/just/a/path"))
+        assertValue("isURL('not a url')", .bool(false))
+        assertValue("type(url('https://a')) == kubernetes.URL", .bool(true))
+        assertValue("cidr('10.0.0.0/8').containsIP('10.1.2.3') && !cidr('10.0.0.0/8').containsIP('11.0.0.1')", .bool(true))
+        assertValue("ip('::1').isLoopback() && ip('10.0.0.1').family() == 4", .bool(true))
+    }
+
     func testStringFormatting() {
         assertValue("'%s has %d containers (%.1f%%)'.format(['web', 2, 66.666])", .string("web has 2 containers (66.7%)"))
         assertValue("'%x'.format([255])", .string("ff"))
