@@ -132,6 +132,18 @@ import KensaCore
         #expect(error.kind == .limitExceeded)
     }
 
+    /// A pax extended header or GNU long name that claims a gigabyte: refused before it is
+    /// read into memory (libarchive caps these "special" headers).
+    @Test(arguments: [UInt8(ascii: "x"), UInt8(ascii: "L"), UInt8(ascii: "K")])
+    func oversizedSpecialHeaders(type: UInt8) throws {
+        let dir = try TempDir()
+        var tar = TarBuilder()
+        tar.appendHeader(Array("././@Special".utf8), rawType: type, size: 1 << 30, mode: 0, link: [])
+        tar.bytes += [UInt8](repeating: 0x41, count: 4096)
+        let error = try #require(throws: KensaError.self) { try walkFile(try dir.write("special.tar", tar.bytes)) }
+        #expect(error.kind == .malformed)
+    }
+
     @Test func truncatedGzip() throws {
         let dir = try TempDir()
         var tar = TarBuilder()

@@ -10,7 +10,7 @@ struct TarBuilder {
         case file = 0x30, hardlink = 0x31, symlink = 0x32, directory = 0x35, fifo = 0x36
     }
 
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     mutating func file(_ name: String, _ content: String, mode: Int = 0o644) {
         entry(Array(name.utf8), type: .file, content: Array(content.utf8), mode: mode)
