@@ -140,7 +140,7 @@ struct TarWalker {
         }
         let kind: FileHeader.Kind
         var linkTarget: String?
-        if let hard = archive_entry_hardlink(entry) {
+        if let hard = archive_entry_hardlink_utf8(entry) ?? archive_entry_hardlink(entry) {
             kind = .hardlink
             linkTarget = String(decoding: UnsafeRawBufferPointer(start: hard, count: strlen(hard)), as: UTF8.self)
         } else {
