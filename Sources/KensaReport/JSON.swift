@@ -51,13 +51,13 @@ private struct JSONSerializer {
         case .object(let fields):
             guard !fields.isEmpty else { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (index, key) in keys.enumerated() {
+            let sorted = fields.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, field) in sorted.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
-                writeString(key)
+                writeString(field.key)
                 out.append(contentsOf: ": ".utf8)
-                if let field = fields[key] { write(field, indent: indent + 1) }
+                write(field.value, indent: indent + 1)
             }
             newline(indent)
             out.append(UInt8(ascii: "}"))
