@@ -96,7 +96,7 @@ public struct CELEnvironment: Sendable {
         let ast = try Parser.parse(text, maxDepth: limits.maxNestingDepth)
         var c = Compiler(env: self)
         let root = try c.compile(ast)
-        return CELProgram(root: root, slots: c.slotCount, limits: limits)
+        return CELProgram(root: root, slots: c.slotCount, limits: limits, ast: ast, env: self)
     }
 }
 
@@ -105,11 +105,16 @@ public final class CELProgram: Sendable {
     let root: Node
     let slots: Int
     public let limits: CELLimits
+    /// The parsed tree, kept to explain results (`fieldPath`).
+    let ast: Expr
+    let env: CELEnvironment
 
-    init(root: Node, slots: Int, limits: CELLimits) {
+    init(root: Node, slots: Int, limits: CELLimits, ast: Expr, env: CELEnvironment) {
         self.root = root
         self.slots = slots
         self.limits = limits
+        self.ast = ast
+        self.env = env
     }
 
     /// Evaluates the program. The result may be an error value (`.error`) or `.unknown`;

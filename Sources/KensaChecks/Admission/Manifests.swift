@@ -29,32 +29,17 @@ public enum ManifestLoader {
     public static let maxDepth = 100
     public static let maxBytes = 20_000_000
 
-    /// Parses every document of a YAML (or JSON) text; documents that are not Kubernetes
-    /// objects (no `kind`) are skipped.
-    public static func load(_ text: String, path: String) throws(KensaError) -> [ManifestObject] {
+    /// Every document of a YAML (or JSON) text as a CEL value, with its first line.
+    public static func documents(_ text: String, path: String) throws(KensaError) -> [(value: CELValue, line: Int)] {
         if text.utf8.count > maxBytes {
             throw KensaError(.limitExceeded, input: path, reason: "manifest is larger than \(maxBytes) bytes")
         }
-        var out: [ManifestObject] = []
+        var out: [(value: CELValue, line: Int)] = []
         var budget = maxNodes
         do {
             var documents = try Yams.compose_all(yaml: text)
             while let node = documents.next() {
-                let value = try convert(node, depth: 0, budget: &budget, path: path)
-                guard case .map(let m) = value, case .string(let kind)? = m["kind"] else { continue }
-                let meta: CELMap? = { if case .map(let mm)? = m["metadata"] { return mm }; return nil }()
-                var labels: [String: String] = [:]
-                if case .map(let lm)? = meta?["labels"] {
-                    for i in 0..<lm.count { if case .string(let k) = lm.keys[i], case .string(let v) = lm.values[i] { labels[k] = v } }
-                }
-                var namespace: String?
-                if case .string(let ns)? = meta?["namespace"] { namespace = ns }
-                var name = ""
-                if case .string(let n)? = meta?["name"] { name = n }
-                var apiVersion = ""
-                if case .string(let a)? = m["apiVersion"] { apiVersion = a }
-                out.append(ManifestObject(value: value, path: path, line: node.mark?.line ?? 1, apiVersion: apiVersion,
-                                          kind: kind, name: name, namespace: namespace, labels: labels))
+                out.append((try convert(node, depth: 0, budget: &budget, path: path), node.mark?.line ?? 1))
             }
             // The sequence stops at a syntax error and keeps it: a half-read file is an error.
             if let error = documents.error { throw KensaError(.malformed, input: path, reason: "invalid YAML: \(error)") }
@@ -62,6 +47,29 @@ public enum ManifestLoader {
             throw e
         } catch {
             throw KensaError(.malformed, input: path, reason: "invalid YAML: \(error)")
+        }
+        return out
+    }
+
+    /// Parses every document of a YAML (or JSON) text; documents that are not Kubernetes
+    /// objects (no `kind`) are skipped.
+    public static func load(_ text: String, path: String) throws(KensaError) -> [ManifestObject] {
+        var out: [ManifestObject] = []
+        for (value, line) in try documents(text, path: path) {
+            guard case .map(let m) = value, case .string(let kind)? = m["kind"] else { continue }
+            let meta: CELMap? = { if case .map(let mm)? = m["metadata"] { return mm }; return nil }()
+            var labels: [String: String] = [:]
+            if case .map(let lm)? = meta?["labels"] {
+                for i in 0..<lm.count { if case .string(let k) = lm.keys[i], case .string(let v) = lm.values[i] { labels[k] = v } }
+            }
+            var namespace: String?
+            if case .string(let ns)? = meta?["namespace"] { namespace = ns }
+            var name = ""
+            if case .string(let n)? = meta?["name"] { name = n }
+            var apiVersion = ""
+            if case .string(let a)? = m["apiVersion"] { apiVersion = a }
+            out.append(ManifestObject(value: value, path: path, line: line, apiVersion: apiVersion,
+                                      kind: kind, name: name, namespace: namespace, labels: labels))
         }
         return out
     }
