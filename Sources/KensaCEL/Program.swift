@@ -332,6 +332,9 @@ struct Compiler {
             }
         }
         guard let fn = function(fname) else {
+            // Checked mode rejects unknown functions up front (a typo in a policy is a compile
+            // error); dynamic mode reports them when reached, as cel-spec's plumbing tests expect.
+            if env.declaredVariables != nil { throw .unknownFunction(fname) }
             return ErrorNode(id: e.id, CELError(.unboundFunction, "unbound function: \(fname)"))
         }
         return try makeCall(e, fn, all)

@@ -58,6 +58,11 @@ final class LanguageTests: XCTestCase {
         XCTAssertThrowsError(try env.compile("objekt.spec")) { e in
             XCTAssertEqual(e as? CELProgramError, .undeclaredReference("objekt.spec"))
         }
+        XCTAssertThrowsError(try env.compile("object.spec.containers.exist(c, true)")) { e in
+            XCTAssertEqual(e as? CELProgramError, .unknownFunction("exist"))
+        }
+        // Without declarations an unknown function is an error value when reached.
+        XCTAssertNoThrow(try CELEnvironment().compile("true || nosuch(1)"))
     }
 
     func testProgramIsReusableAndThreadSafe() throws {
