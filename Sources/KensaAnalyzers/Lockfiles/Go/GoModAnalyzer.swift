@@ -22,6 +22,7 @@ struct GoModAnalyzer: Analyzer {
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try Lockfile.checkSize(file)
+        try Lockfile.checkLineCount(file)
         var requires: [(path: String, version: String)] = []
         var replacements: [String: [Replacement]] = [:]
         var sawModule = false

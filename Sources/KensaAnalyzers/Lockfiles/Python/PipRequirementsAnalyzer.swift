@@ -17,9 +17,10 @@ struct PipRequirementsAnalyzer: Analyzer {
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try Lockfile.checkSize(file)
+        try Lockfile.checkLineCount(file)
         var collector = PackageCollector(path: file.path, foundBy: name)
         var warnings: [ScanWarning] = []
-        for (lineNumber, line) in logicalLines(file.text) {
+        for (lineNumber, line) in logicalLines(file) {
             if line.hasPrefix("-") {
                 let option = line.prefix { $0 != " " && $0 != "=" }
                 if ["-r", "--requirement", "-c", "--constraint"].contains(String(option)) {
@@ -36,7 +37,8 @@ struct PipRequirementsAnalyzer: Analyzer {
     }
 
     /// Lines with continuations joined and comments removed, numbered by their first line.
-    private func logicalLines(_ text: String) -> [(Int, Substring)] {
+    private func logicalLines(_ file: AnalyzerInput) -> [(Int, Substring)] {
+        let text = file.text
         var result: [(Int, Substring)] = []
         var pending = ""
         var start = 0

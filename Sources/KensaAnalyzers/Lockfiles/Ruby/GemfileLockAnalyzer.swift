@@ -25,6 +25,7 @@ struct GemfileLockAnalyzer: Analyzer {
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try Lockfile.checkSize(file)
+        try Lockfile.checkLineCount(file)
         var specs: [Spec] = []
         var section = ""
         var inSpecs = false

@@ -9,6 +9,15 @@ enum Lockfile {
     /// Nesting deeper than this is refused before any recursive parser sees the text. Lock
     /// files nest less than ten levels; Foundation's and Yams' parsers recurse per level.
     static let maxDepth = 128
+    /// Values a lock file may hold: JSON/YAML/TOML elements (estimated from separators and
+    /// lines) and the lines with content of line-based formats. The size limit alone would
+    /// let 64 MB of `[],[],…` or `a:` lines become tens of millions of objects (gigabytes);
+    /// the largest real lock files hold well under a million.
+    static let maxElements = 2_000_000
+
+    static func tooMany(_ input: AnalyzerInput, _ what: String, limit: Int) -> KensaError {
+        KensaError(.limitExceeded, input: input.path, reason: "more than \(limit) \(what)")
+    }
 
     /// The last path component.
     static func basename(_ path: String) -> Substring {
@@ -27,10 +36,30 @@ enum Lockfile {
         size <= Int64(maxBytes) && names.contains(String(basename(path)))
     }
 
-    /// The text's lines, split on the newline byte rather than on grapheme clusters (linear
-    /// and cheap even for a 10 MB line); a trailing `\r` is kept for the caller to drop.
-    static func lines(_ text: String) -> [Substring] {
-        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+    /// The text's lines, split lazily on the newline byte rather than on grapheme clusters
+    /// (linear and cheap even for a 10 MB line, no array of millions of lines); a trailing
+    /// `\r` is kept for the caller to drop.
+    static func lines(_ text: String) -> LineSequence { LineSequence(text: text) }
+
+    /// Occurrences of one byte, found with memchr (fast even in debug builds).
+    static func count(_ byte: UInt8, in data: Data) -> Int {
+        data.withUnsafeBytes { buffer in
+            guard var cursor = buffer.baseAddress else { return 0 }
+            let end = cursor + buffer.count
+            var found = 0
+            while cursor < end, let hit = memchr(cursor, Int32(byte), end - cursor) {
+                found += 1
+                cursor = UnsafeRawPointer(hit) + 1
+            }
+            return found
+        }
+    }
+
+    /// Line-based formats: refuse more lines than `maxElements` before parsing any.
+    static func checkLineCount(_ input: AnalyzerInput) throws {
+        if count(UInt8(ascii: "\n"), in: input.content) >= maxElements {
+            throw tooMany(input, "lines", limit: maxElements)
+        }
     }
 
     static func checkSize(_ input: AnalyzerInput) throws {
@@ -117,5 +146,29 @@ enum Reachability {
             stack.append(contentsOf: edges[next] ?? [])
         }
         return seen
+    }
+}
+
+/// Lines of a text as substrings, produced one at a time.
+struct LineSequence: Sequence, IteratorProtocol {
+    let text: String
+    private var position: String.UTF8View.Index
+    private var finished = false
+
+    init(text: String) {
+        self.text = text
+        self.position = text.utf8.startIndex
+    }
+
+    mutating func next() -> Substring? {
+        guard !finished else { return nil }
+        let utf8 = text.utf8
+        if let newline = utf8[position...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = text[position..<newline]
+            position = utf8.index(after: newline)
+            return line
+        }
+        finished = true
+        return text[position...]
     }
 }

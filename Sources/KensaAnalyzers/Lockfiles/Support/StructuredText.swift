@@ -47,6 +47,7 @@ enum StructuredText {
 
     static func toml(_ input: AnalyzerInput) throws -> [String: Any] {
         try Lockfile.checkSize(input)
+        try checkTOMLElements(input)
         let table: TOMLTable
         do {
             // toml++ itself refuses nesting deeper than 256 levels.
@@ -62,26 +63,41 @@ enum StructuredText {
     // MARK: - JSON
 
     private static func checkJSONDepth(_ input: AnalyzerInput) throws {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for byte in input.content {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                if depth > Lockfile.maxDepth {
-                    throw KensaError(.limitExceeded, input: input.path,
-                                     reason: "JSON nested more than \(Lockfile.maxDepth) levels deep")
+        try input.content.withUnsafeBytes { bytes in
+            var depth = 0
+            var elements = 0
+            var inString = false
+            var escaped = false
+            for byte in bytes {
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                    continue
                 }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: ","):
+                    elements += 1
+                    if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "JSON values", limit: Lockfile.maxElements) }
+                case UInt8(ascii: "["), UInt8(ascii: "{"):
+                    depth += 1
+                    elements += 1
+                    if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "JSON values", limit: Lockfile.maxElements) }
+                    if depth > Lockfile.maxDepth {
+                        throw KensaError(.limitExceeded, input: input.path,
+                                         reason: "JSON nested more than \(Lockfile.maxDepth) levels deep")
+                    }
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                default: break
+                }
             }
         }
+    }
+
+    /// Lines and commas bound the number of TOML values from above (commas inside strings
+    /// over-count, which only matters far beyond any real lock file).
+    private static func checkTOMLElements(_ input: AnalyzerInput) throws {
+        let elements = Lockfile.count(UInt8(ascii: "\n"), in: input.content) + Lockfile.count(UInt8(ascii: ","), in: input.content)
+        if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "TOML values", limit: Lockfile.maxElements) }
     }
 
     // MARK: - YAML

@@ -12,11 +12,15 @@ import KensaCore
 /// scalar bodies (`|`, `>`) are not inspected.
 enum YAMLPrescan {
     static func check(_ input: AnalyzerInput) throws {
+        try input.content.withUnsafeBytes { try check(input, bytes: $0) }
+    }
+
+    private static func check(_ input: AnalyzerInput, bytes: UnsafeRawBufferPointer) throws {
         var indents: [Int] = []
+        var elements = 0
         var flowDepth = 0
         var blockScalarParent: Int?
-        var lineStart = input.content.startIndex
-        let bytes = input.content
+        var lineStart = bytes.startIndex
         while lineStart < bytes.endIndex {
             let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
             defer { lineStart = lineEnd == bytes.endIndex ? lineEnd : bytes.index(after: lineEnd) }
@@ -31,6 +35,8 @@ enum YAMLPrescan {
                 if indent > parent { continue }
                 blockScalarParent = nil
             }
+            elements += 1
+            if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "YAML values", limit: Lockfile.maxElements) }
             if flowDepth == 0 {
                 while let last = indents.last, last >= indent { indents.removeLast() }
                 indents.append(indent)
@@ -78,6 +84,9 @@ enum YAMLPrescan {
                     }
                 } else if flowDepth > 0, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
                     flowDepth -= 1
+                } else if flowDepth > 0, byte == UInt8(ascii: ",") {
+                    elements += 1
+                    if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "YAML values", limit: Lockfile.maxElements) }
                 }
                 if indents.count + dashes + flowDepth > Lockfile.maxDepth {
                     throw KensaError(.limitExceeded, input: input.path,
@@ -105,7 +114,7 @@ enum YAMLPrescan {
     }
 
     /// `key: |-`, `key: >+2` and the like.
-    private static func endsWithBlockIndicator(_ line: Data.SubSequence) -> Bool {
+    private static func endsWithBlockIndicator(_ line: Slice<UnsafeRawBufferPointer>) -> Bool {
         let trimmed = line.reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }
         let tail = Array(trimmed.prefix(3))
         return tail.contains(UInt8(ascii: "|")) || tail.contains(UInt8(ascii: ">"))

@@ -19,6 +19,7 @@ struct YarnClassicLockfile {
     var entries: [Entry] = []
 
     init(_ input: AnalyzerInput) throws {
+        try Lockfile.checkLineCount(input)
         var current: Entry?
         var inDependencies = false
         for (offset, rawLine) in Lockfile.lines(input.text).enumerated() {
