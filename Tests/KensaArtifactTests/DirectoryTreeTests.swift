@@ -49,6 +49,20 @@ import KensaCore
         #expect(walk.warnings.map(\.path) == ["big"])
     }
 
+    /// Root can read any file, so the unreadable one is a kernel file: /proc/self/mem is a
+    /// regular file whose first page is never mapped, so reading it fails with EIO.
+    @Test func unreadableFileBecomesAWarning() throws {
+        let skip = ["task", "fd", "fdinfo", "ns", "net", "attr", "map_files"]
+        var visited: [String] = []
+        let walk = try DirectoryTree.walk(root: "/proc/self", skipDirs: skip, wants: { $0.path == "mem" }) { h, _ in
+            visited.append(h.path)
+        }
+        #expect(visited.isEmpty)
+        let warning = try #require(walk.warnings.first { $0.path == "mem" })
+        #expect(warning.reason.contains("unreadable"))
+        #expect(walk.paths.contains("mem"))
+    }
+
     @Test func missingRootIsAnError() throws {
         let error = try #require(throws: KensaError.self) {
             try DirectoryTree.walk(root: "/nonexistent/kensa", skipDirs: [], wants: { _ in true }, visit: { _, _ in })
