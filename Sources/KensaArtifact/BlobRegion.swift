@@ -52,8 +52,9 @@ final class BlobRegion {
         var out = [UInt8](repeating: 0, count: want)
         var got = 0
         while got < want {
-            let n = out.withUnsafeMutableBytes { buf in
-                pread(fd, buf.baseAddress! + got, want - got, off_t(start + offset + Int64(got)))
+            let n = out.withUnsafeMutableBytes { buf -> Int in
+                guard let base = buf.baseAddress else { return 0 }
+                return pread(fd, base + got, want - got, off_t(start + offset + Int64(got)))
             }
             if n < 0 {
                 if errno == EINTR { continue }

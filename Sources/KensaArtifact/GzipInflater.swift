@@ -54,8 +54,7 @@ final class GzipInflater {
                     streamDone = true
                     return 0
                 }
-                let p = state.pointee.next_in!
-                guard p[0] == 0x1f, p[1] == 0x8b else {
+                guard let p = state.pointee.next_in, p[0] == 0x1f, p[1] == 0x8b else {
                     trailingGarbage = true
                     streamDone = true
                     return 0
