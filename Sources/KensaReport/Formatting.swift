@@ -50,4 +50,32 @@ enum Ordering {
     static func warnings(_ warnings: [ScanWarning]) -> [ScanWarning] {
         Array(Set(warnings)).sorted()
     }
+
+    /// `Finding.<` (file, layer, line, rule, object), then everything else shown, for ties.
+    static func findings(_ findings: [Finding]) -> [Finding] {
+        Array(Set(findings)).sorted { a, b in
+            if a < b { return true }
+            if b < a { return false }
+            return a.tieBreakKey.lexicographicallyPrecedes(b.tieBreakKey)
+        }
+    }
+}
+
+extension Finding {
+    fileprivate var tieBreakKey: [String] {
+        [kind.rawValue, severity.rawValue, title, message, location.fieldPath ?? "", location.endLine.map(String.init) ?? "",
+         location.createdBy ?? "", category ?? "", match ?? "", suppression?.source ?? "", suppression?.reason ?? ""]
+    }
+
+    /// `path:line`, the Kubernetes object and the field, as far as they are known.
+    var locationText: String {
+        var text = location.path
+        if let line = location.startLine {
+            text += ":\(line)"
+            if let end = location.endLine, end != line { text += "-\(end)" }
+        }
+        if let object = location.object { text += " " + object }
+        if let field = location.fieldPath { text += " " + field }
+        return text
+    }
 }

@@ -12,7 +12,10 @@ enum JSONWriter {
     static func document(_ report: Report) -> JSON {
         let packages = Ordering.packages(report.packages)
         let warnings = Ordering.warnings(report.warnings)
+        let findings = Ordering.findings(report.findings)
         let counts = packages.reduce(into: [String: Int64]()) { $0[$1.ecosystem.rawValue, default: 0] += 1 }
+        let active = findings.filter { $0.suppression == nil }
+        let severities = active.reduce(into: [String: Int64]()) { $0[$1.severity.rawValue, default: 0] += 1 }
         return .object(dropping: [
             "schemaVersion": .int(Int64(Report.schemaVersion)),
             "createdAt": .string(Timestamp.string(report.createdAt)),
@@ -20,9 +23,13 @@ enum JSONWriter {
             "artifact": artifact(report.artifact),
             "os": report.os.map(os),
             "packages": .array(packages.map(package)),
+            "findings": .array(findings.map(finding)),
             "summary": .object([
                 "packages": .int(Int64(packages.count)),
                 "packagesByEcosystem": .object(counts.mapValues(JSON.int)),
+                "findings": .int(Int64(active.count)),
+                "findingsBySeverity": .object(severities.mapValues(JSON.int)),
+                "suppressedFindings": .int(Int64(findings.count - active.count)),
                 "warnings": .int(Int64(warnings.count)),
             ]),
             "warnings": .array(warnings.map(warning)),
@@ -99,6 +106,29 @@ enum JSONWriter {
             ]),
             "dependsOn": .strings(Array(Set(package.dependsOn)).sorted()),
             "dev": .bool(package.isDev),
+        ])
+    }
+
+    static func finding(_ finding: Finding) -> JSON {
+        let location = finding.location
+        return .object(dropping: [
+            "kind": .string(finding.kind.rawValue),
+            "id": .string(finding.id),
+            "title": .string(finding.title),
+            "severity": .string(finding.severity.rawValue),
+            "message": .string(finding.message),
+            "category": finding.category.map(JSON.string),
+            "match": finding.match.map(JSON.string),
+            "location": .object(dropping: [
+                "path": .string(location.path),
+                "startLine": location.startLine.map { .int(Int64($0)) },
+                "endLine": location.endLine.map { .int(Int64($0)) },
+                "layerDigest": location.layerDigest.map(JSON.string),
+                "createdBy": location.createdBy.map(JSON.string),
+                "object": location.object.map(JSON.string),
+                "fieldPath": location.fieldPath.map(JSON.string),
+            ]),
+            "suppressed": finding.suppression.map { .object(["source": .string($0.source), "reason": .string($0.reason)]) },
         ])
     }
 

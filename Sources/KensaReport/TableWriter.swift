@@ -21,10 +21,30 @@ enum TableWriter {
             }
         }
 
+        // Suppressed findings leave the table; JSON keeps them with the reason.
+        let findings = Ordering.findings(report.findings)
+        let active = findings.filter { $0.suppression == nil }
+        if !active.isEmpty {
+            out.line()
+            // Most severe first; within a severity, report order.
+            let bySeverity = active.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
+            findingsTable(bySeverity.map(\.element), into: &out)
+        }
+
         out.line()
         let counts = groups.keys.sorted().map { "\(groups[$0]?.count ?? 0) \($0.rawValue)" }
         let total = "\(packages.count) package" + (packages.count == 1 ? "" : "s")
         out.line(out.bold("Summary: ") + (counts.isEmpty ? total : total + " (" + counts.joined(separator: ", ") + ")"))
+        if !findings.isEmpty {
+            let bySeverity = Dictionary(grouping: active, by: \.severity)
+            let parts = Severity.allCases.reversed().compactMap { severity in
+                bySeverity[severity].map { "\($0.count) \(severity.rawValue.lowercased())" }
+            }
+            var line = "\(active.count)"
+            if !parts.isEmpty { line += " (" + parts.joined(separator: ", ") + ")" }
+            if findings.count > active.count { line += ", \(findings.count - active.count) suppressed" }
+            out.line(out.bold("Findings: ") + line)
+        }
 
         let warnings = Ordering.warnings(report.warnings)
         if !warnings.isEmpty {
@@ -87,15 +107,35 @@ enum TableWriter {
         if paths.count > 1 { columns.append(("PATH", packages.map { TextCell.printable($0.location.path) })) }
         if layers.contains(where: { !$0.isEmpty }) { columns.append(("LAYER", layers.map(TextCell.printable))) }
 
-        let widths = columns.map { column in max(column.0.count, column.1.map(\.count).max() ?? 0) }
+        aligned(columns, rows: packages.count, into: &out)
+    }
+
+    private static func findingsTable(_ findings: [Finding], into out: inout TextOutput) {
+        out.line(out.bold("Findings (\(findings.count))"))
+        let columns: [(String, [String])] = [
+            ("SEVERITY", findings.map { $0.severity.rawValue }),
+            ("ID", findings.map { TextCell.printable($0.id) }),
+            ("LOCATION", findings.map { TextCell.printable($0.locationText) }),
+            ("TITLE", findings.map { TextCell.printable($0.title) }),
+        ]
+        let style = TextOutput(color: out.color)
+        aligned(columns, rows: findings.count, into: &out) { index, text in
+            findings[index].severity >= .high ? style.red(text) : text
+        }
+    }
+
+    /// Columns padded to their widest cell, two spaces apart, a rule under the header.
+    private static func aligned(_ columns: [(header: String, cells: [String])], rows: Int, into out: inout TextOutput,
+                                style: (Int, String) -> String = { $1 }) {
+        let widths = columns.map { column in max(column.header.count, column.cells.map(\.count).max() ?? 0) }
         func row(_ cells: [String]) -> String {
             zip(cells, widths).map { cell, width in cell + String(repeating: " ", count: max(0, width - cell.count)) }
                 .joined(separator: "  ").trailingSpacesRemoved
         }
-        out.line(out.bold(row(columns.map(\.0))))
+        out.line(out.bold(row(columns.map(\.header))))
         out.line(row(widths.map { String(repeating: "-", count: $0) }))
-        for index in packages.indices {
-            out.line(row(columns.map { $0.1[index] }))
+        for index in 0..<rows {
+            out.line(style(index, row(columns.map { $0.cells[index] })))
         }
     }
 
@@ -130,6 +170,7 @@ struct TextOutput {
 
     func bold(_ text: String) -> String { color ? "\u{1B}[1m" + text + "\u{1B}[0m" : text }
     func yellow(_ text: String) -> String { color ? "\u{1B}[33m" + text + "\u{1B}[0m" : text }
+    func red(_ text: String) -> String { color ? "\u{1B}[31m" + text + "\u{1B}[0m" : text }
 }
 
 enum TextCell {

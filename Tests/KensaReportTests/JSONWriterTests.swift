@@ -7,7 +7,11 @@ final class JSONWriterTests: XCTestCase {
     func testDocumentedTopLevelFields() throws {
         let json = try jsonObject(try render(SampleReport.report, as: .json))
         XCTAssertEqual(Set(json.keys), ["schemaVersion", "createdAt", "tool", "artifact", "os", "packages",
-                                        "summary", "warnings"])
+                                        "findings", "summary", "warnings"])
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.map { $0["id"] as? String }, ["KNS-DF-001", "github-pat", "KNS-PSS-007"])
+        XCTAssertEqual((findings[0]["suppressed"] as? [String: Any])?["reason"] as? String,
+                       "base image for a build stage only")
         XCTAssertEqual(json["schemaVersion"] as? Int, 1)
         let packages = try XCTUnwrap(json["packages"] as? [[String: Any]])
         XCTAssertEqual(packages.count, 17)
@@ -20,6 +24,9 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(summary["packages"] as? Int, 17)
         XCTAssertEqual((summary["packagesByEcosystem"] as? [String: Int])?["npm"], 6)
         XCTAssertEqual(summary["warnings"] as? Int, 2)
+        XCTAssertEqual(summary["findings"] as? Int, 2)
+        XCTAssertEqual(summary["suppressedFindings"] as? Int, 1)
+        XCTAssertEqual((summary["findingsBySeverity"] as? [String: Int])?["CRITICAL"], 1)
     }
 
     func testAbsentValuesAreLeftOutAndEmptyArraysKept() throws {

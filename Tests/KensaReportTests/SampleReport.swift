@@ -98,7 +98,26 @@ enum SampleReport {
                             layer: layer3),
                 ScanWarning(path: "usr/lib/python3/dist-packages/odd.egg-info/PKG-INFO", reason: "no Version field"),
             ],
-            createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000),
+            findings: findings)
+    }
+
+    static var findings: [Finding] {
+        [
+            Finding(kind: .secret, id: "github-pat", title: "GitHub personal access token", severity: .critical,
+                    location: .init(path: "app/config/settings.yml", startLine: 12, layerDigest: layer3,
+                                    createdBy: "COPY app /app"),
+                    message: "A GitHub personal access token is stored in the image.", category: "GitHub",
+                    match: "ghp_…(40 characters)"),
+            Finding(kind: .misconfiguration, id: "KNS-PSS-007", title: "Container runs as privileged", severity: .high,
+                    location: .init(path: "deploy/app.yaml", startLine: 21, endLine: 22, object: "Deployment/prod/app",
+                                    fieldPath: "spec.template.spec.containers[0].securityContext.privileged"),
+                    message: "privileged: true gives the container every capability of the host.",
+                    category: "Pod Security Standards"),
+            Finding(kind: .misconfiguration, id: "KNS-DF-001", title: "Image runs as root", severity: .medium,
+                    location: .init(path: "Dockerfile"), message: "No USER instruction.",
+                    suppression: .init(source: "ignorefile", reason: "base image for a build stage only")),
+        ]
     }
 
     static var image: ImageMetadata {

@@ -33,6 +33,20 @@ final class TableTests: XCTestCase {
         XCTAssertTrue(text.contains("Summary: 17 packages (1 apk, 5 deb, 1 golang, 2 maven, 6 npm, 2 pypi)"))
     }
 
+    func testFindingsMostSevereFirstAndSuppressedLeftOut() throws {
+        let text = try renderString(SampleReport.report, .table, options: WriterOptions(listPackages: false))
+        let critical = try XCTUnwrap(text.range(of: "CRITICAL  github-pat"))
+        let high = try XCTUnwrap(text.range(of: "HIGH      KNS-PSS-007"))
+        XCTAssertLessThan(critical.lowerBound, high.lowerBound)
+        XCTAssertFalse(text.contains("KNS-DF-001"))
+        XCTAssertTrue(text.contains("Findings: 2 (1 critical, 1 high), 1 suppressed"))
+        let coloured = try renderString(SampleReport.report, .table, options: WriterOptions(color: true))
+        XCTAssertTrue(coloured.contains("\u{1B}[31mCRITICAL  github-pat"))
+        var none = SampleReport.report
+        none.findings = []
+        XCTAssertFalse(try renderString(none, .table).contains("Findings"))
+    }
+
     func testSourceColumn() {
         func package(_ source: String?, _ sourceVersion: String?) -> Package {
             Package(name: "libssl3", version: "3.0.15-1", ecosystem: .deb,
