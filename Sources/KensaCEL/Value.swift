@@ -1,3 +1,5 @@
+import Foundation
+
 // CEL runtime values (cel-spec langdef "Values"). One enum keeps evaluation allocation-light:
 // scalars are stored inline, maps are an immutable class so a copy is one retain.
 
@@ -209,6 +211,17 @@ extension CELValue {
     /// Converts a JSON-like host value (as produced by JSONSerialization or a YAML loader:
     /// dictionaries, arrays, strings, numbers, booleans, NSNull-like nil) into a CEL value.
     public static func fromJSONLike(_ any: Any?) -> CELValue {
+        // Foundation's JSON numbers are NSNumber objects, and one holding 1 also casts to
+        // Bool: the boolean class and the stored C type decide instead.
+        if let x = any, Swift.type(of: x) is NSNumber.Type, let n = x as? NSNumber {
+            if String(describing: Swift.type(of: n)).contains("Boolean") { return .bool(n.boolValue) }
+            switch String(cString: n.objCType) {
+            case "d", "f": return .double(n.doubleValue)
+            case "Q", "L", "I", "S", "C":
+                return n.uint64Value > UInt64(Int64.max) ? .uint(n.uint64Value) : .int(n.int64Value)
+            default: return .int(n.int64Value)
+            }
+        }
         switch any {
         case nil: return .null
         case let v as CELValue: return v

@@ -180,6 +180,12 @@ final class LanguageTests: XCTestCase {
         assertValue("v.a[0] == 1 && v.a[1] == 2.5 && v.a[2] == 'x' && v.a[3] && v.a[4] == null && size(v.b) == 1", .bool(true), ["v": v])
     }
 
+    func testFoundationJSONNumbersKeepTheirKind() throws {
+        let parsed = try JSONSerialization.jsonObject(with: Data(#"{"a": 1, "b": true, "c": 2.5, "d": 0, "e": false}"#.utf8))
+        let v = CELValue.fromJSONLike(parsed)
+        assertValue("type(v.a) == int && type(v.b) == bool && type(v.c) == double && v.d == 0 && v.e == false", .bool(true), ["v": v])
+    }
+
     func testCustomFunction() throws {
         let env = CELEnvironment(functions: ["double_it": CELFunction(name: "double_it") { args in
             guard case .int(let i)? = args.first else { return .error(CELError(.noMatchingOverload, "no such overload")) }
