@@ -239,6 +239,14 @@ import KensaCore
         #expect(error.reason.contains(expected), "\(name): \(error)")
     }
 
+    /// A metadata document over the limit is refused before it is read (the file is sparse).
+    @Test func oversizedIndexIsRefused() throws {
+        let (_, layout, _) = try Self.layoutCopy()
+        try sh("truncate -s 100M '\(layout)/index.json'")
+        let error = try #require(throws: KensaError.self) { try ImageSource.open(path: layout) }
+        #expect(error.kind == .limitExceeded)
+    }
+
     @Test func layerSizeMismatchIsMalformed() throws {
         let (_, layout, index) = try Self.layoutCopy()
         let real = try #require(index.manifests?.first?.digest)
