@@ -90,6 +90,7 @@ import KensaCore
         #expect(diffIDs[0] == diffIDs[1])
         #expect(diffIDs[0] == diffIDs[2])
         #expect(images[0].metadata.imageID == images[1].metadata.imageID)
+        #expect(images[0].metadata.imageID == images[2].metadata.imageID)
         // docker-archive layers are stored uncompressed: their digest is the diff ID.
         #expect(images[2].metadata.layers.map(\.digest) == diffIDs[2])
     }
