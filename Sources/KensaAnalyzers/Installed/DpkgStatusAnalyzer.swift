@@ -27,7 +27,7 @@ struct DpkgStatusAnalyzer: Analyzer {
         var warnings: [ScanWarning] = []
         var installed: [DebStanza] = []
         let stanzas = ControlStanza.parse(file.text)
-        if !stanzas.contains(where: { $0.first("Package") != nil })
+        if !stanzas.contains(where: { $0.first("package") != nil })
             && file.content.contains(where: { $0 > 0x20 }) {
             throw KensaError(.malformed, input: file.path, reason: "no dpkg stanza (Package: field) found")
         }
@@ -35,26 +35,29 @@ struct DpkgStatusAnalyzer: Analyzer {
             if !distroless {
                 // dpkg writes `Status: want flag status`; only the third word says whether
                 // the package's files are in place.
-                guard let status = stanza.first("Status") else {
+                guard let status = stanza.first("status") else {
                     warnings.append(ScanWarning(path: file.path, reason: "stanza \(index + 1) has no Status field"))
                     continue
                 }
                 let words = status.split(separator: " ")
                 guard words.count == 3, Self.installedStates.contains(String(words[2])) else { continue }
             }
-            guard let name = stanza.first("Package"), !name.isEmpty,
-                  let version = stanza.first("Version"), !version.isEmpty else {
+            guard let name = stanza.first("package"), !name.isEmpty,
+                  let version = stanza.first("version"), !version.isEmpty else {
                 warnings.append(ScanWarning(path: file.path, reason: "stanza \(index + 1) has no Package or Version field"))
                 continue
             }
             installed.append(DebStanza(name: name, version: version, stanza: stanza))
         }
         let resolver = DebDependencyResolver(installed)
-        let packages = installed.map { deb -> Package in
-            let arch = deb.stanza.first("Architecture") ?? ""
+        let purls = installed.map { Self.purl(name: $0.name, version: $0.version, arch: $0.arch) }
+        let purlTexts = purls.map(\.description)
+        let packages = installed.indices.map { index -> Package in
+            let deb = installed[index]
+            let arch = deb.arch
             var sourceName = deb.name
             var sourceVersion = deb.version
-            if let source = deb.stanza.first("Source"), !source.isEmpty {
+            if let source = deb.stanza.first("source"), !source.isEmpty {
                 // `Source: glibc (2.36-9+deb12u4)`: the version only when it differs.
                 let parts = source.split(separator: " ", maxSplits: 1)
                 sourceName = String(parts[0])
@@ -62,15 +65,14 @@ struct DpkgStatusAnalyzer: Analyzer {
                     sourceVersion = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "() "))
                 }
             }
-            let depends = [deb.stanza.first("Pre-Depends"), deb.stanza.first("Depends")]
+            let depends = [deb.stanza.first("pre-depends"), deb.stanza.first("depends")]
                 .compactMap { $0 }.joined(separator: ",")
-            let dependsOn = resolver.resolve(depends, from: deb)
-                .map { Self.purl(name: $0.name, version: $0.version, arch: $0.arch).description }
+            let dependsOn = Set(resolver.resolve(depends, from: index).map { purlTexts[$0] })
             return Package(name: deb.name, version: deb.version, ecosystem: .deb,
-                           purl: Self.purl(name: deb.name, version: deb.version, arch: arch), foundBy: name,
+                           purl: purls[index], foundBy: name,
                            sourceName: sourceName, sourceVersion: sourceVersion,
                            architecture: arch.isEmpty ? nil : arch,
-                           location: .init(path: file.path), dependsOn: Array(Set(dependsOn)).sorted())
+                           location: .init(path: file.path), dependsOn: dependsOn.sorted())
         }
         return AnalyzerOutput(packages: packages.sorted(), warnings: warnings)
     }
@@ -86,8 +88,15 @@ struct DpkgStatusAnalyzer: Analyzer {
 struct DebStanza {
     var name: String
     var version: String
+    var arch: String
     var stanza: ControlStanza
-    var arch: String { stanza.first("Architecture") ?? "" }
+
+    init(name: String, version: String, stanza: ControlStanza) {
+        self.name = name
+        self.version = version
+        self.stanza = stanza
+        arch = stanza.first("architecture") ?? ""
+    }
 }
 
 /// Resolves `Depends:` expressions (`libc6 (>= 2.34), perl:any | perl-base, awk`) to the
@@ -95,31 +104,32 @@ struct DebStanza {
 /// alternative that names an installed package or a virtual package one provides.
 /// Version constraints are not checked: the database dpkg left is consistent.
 struct DebDependencyResolver {
-    private var byName: [String: [DebStanza]] = [:]
-    private var providers: [String: [DebStanza]] = [:]
+    private let installed: [DebStanza]
+    private var byName: [String: [Int]] = [:]
+    private var providers: [String: [Int]] = [:]
 
     init(_ installed: [DebStanza]) {
-        for deb in installed {
-            byName[deb.name, default: []].append(deb)
-            for provided in Self.names(deb.stanza.first("Provides") ?? "") {
-                providers[provided, default: []].append(deb)
+        self.installed = installed
+        for (index, deb) in installed.enumerated() {
+            byName[deb.name, default: []].append(index)
+            for provided in Self.names(deb.stanza.first("provides") ?? "") {
+                providers[provided, default: []].append(index)
             }
         }
     }
 
-    func resolve(_ expression: String, from owner: DebStanza) -> [(name: String, version: String, arch: String)] {
-        var out: [(name: String, version: String, arch: String)] = []
-        for group in expression.split(separator: ",") {
-            for alternative in group.split(separator: "|") {
-                guard let name = Self.names(alternative).first else { continue }
+    /// Indices (into the installed list) of the packages `expression` resolves to, for the
+    /// package at `owner`; never the owner itself.
+    func resolve(_ expression: String, from owner: Int) -> [Int] {
+        var out: [Int] = []
+        let ownerArch = installed[owner].arch
+        for group in Self.relations(expression) {
+            for name in group {
                 let candidates = byName[name] ?? providers[name] ?? []
                 // Multi-arch: prefer the owner's architecture, then `all`, then any.
-                let ownerArch = owner.arch
-                if let pick = candidates.first(where: { $0.arch == ownerArch })
-                    ?? candidates.first(where: { $0.arch == "all" }) ?? candidates.first {
-                    if pick.name != owner.name || pick.arch != owner.arch {
-                        out.append((pick.name, pick.version, pick.arch))
-                    }
+                if let pick = candidates.first(where: { installed[$0].arch == ownerArch })
+                    ?? candidates.first(where: { installed[$0].arch == "all" }) ?? candidates.first {
+                    if pick != owner { out.append(pick) }
                     break
                 }
             }
@@ -127,15 +137,39 @@ struct DebDependencyResolver {
         return out
     }
 
-    /// Package names of a comma-separated relation list, without version constraints,
-    /// architecture qualifiers (`:any`, `:amd64`) or build profiles.
-    static func names<S: StringProtocol>(_ list: S) -> [String] {
-        list.split(separator: ",").compactMap { item in
-            let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
-            let end = trimmed.firstIndex(where: { $0 == " " || $0 == "(" || $0 == ":" || $0 == "[" || $0 == "<" || $0 == "\n" })
-                ?? trimmed.endIndex
-            let name = String(trimmed[..<end])
-            return name.isEmpty ? nil : name
+    /// `a (>= 1) | b:any, c [amd64]` → `[[a, b], [c]]`: comma-separated groups of
+    /// `|`-separated alternatives, names only.
+    static func relations(_ expression: String) -> [[String]] {
+        var text = expression
+        return text.withUTF8 { bytes in
+            var groups: [[String]] = []
+            var group: [String] = []
+            var index = 0
+            while index < bytes.count {
+                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x09) { index += 1 }
+                let start = index
+                while index < bytes.count, !Self.endsName(bytes[index]) { index += 1 }
+                if index > start { group.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                // Skip the constraint to the next separator.
+                while index < bytes.count && bytes[index] != UInt8(ascii: ",") && bytes[index] != UInt8(ascii: "|") { index += 1 }
+                if index < bytes.count && bytes[index] == UInt8(ascii: ",") {
+                    if !group.isEmpty { groups.append(group) }
+                    group = []
+                }
+                index += 1
+            }
+            if !group.isEmpty { groups.append(group) }
+            return groups
         }
+    }
+
+    private static func endsName(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ":")
+            || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "|")
+    }
+
+    /// Package names of a comma-separated relation list (`Provides:`).
+    static func names(_ list: String) -> [String] {
+        relations(list).compactMap(\.first)
     }
 }

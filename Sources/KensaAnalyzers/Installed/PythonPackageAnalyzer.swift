@@ -20,8 +20,8 @@ struct PythonPackageAnalyzer: Analyzer {
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try file.requireSize(atMost: InstalledLimits.metadata)
         guard let headers = ControlStanza.parse(file.text, headersOnly: true).first,
-              let name = headers.first("Name"), !name.isEmpty,
-              let version = headers.first("Version"), !version.isEmpty else {
+              let name = headers.first("name"), !name.isEmpty,
+              let version = headers.first("version"), !version.isEmpty else {
             throw KensaError(.malformed, input: file.path, reason: "Python metadata without Name and Version headers")
         }
         let package = Package(name: name, version: version, ecosystem: .pypi,
@@ -34,14 +34,14 @@ struct PythonPackageAnalyzer: Analyzer {
     /// PEP 639 `License-Expression` first; else a short `License` (many packages paste the
     /// whole licence text there, which is no name); else the `License ::` classifiers.
     static func licenses(_ headers: ControlStanza) -> [String] {
-        if let expression = headers.first("License-Expression"), !expression.isEmpty {
+        if let expression = headers.first("license-expression"), !expression.isEmpty {
             return [expression]
         }
-        if let license = headers.first("License"), !license.isEmpty, !license.contains("\n"),
+        if let license = headers.first("license"), !license.isEmpty, !license.contains("\n"),
            license.count <= 80, license.uppercased() != "UNKNOWN" {
             return [license]
         }
-        let fromClassifiers = headers.all("Classifier").compactMap { classifier -> String? in
+        let fromClassifiers = headers.all("classifier").compactMap { classifier -> String? in
             let parts = classifier.components(separatedBy: " :: ")
             guard parts.count >= 2, parts[0] == "License" else { return nil }
             // `License :: OSI Approved :: MIT License` → `MIT License`.
