@@ -21,6 +21,28 @@ import Testing
     }
 }
 
+@Suite struct InstalledTreeTests {
+    @Test func lockFilesOfInstalledPackagesAndCachesAreNotWanted() {
+        let installed = [
+            "app/node_modules/left-pad/package-lock.json",
+            "root/go/pkg/mod/github.com/pkg/errors@v0.9.1/go.mod",
+            "root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/serde-1.0.195/Cargo.lock",
+            "app/vendor/bundle/ruby/3.2.0/gems/puma-6.4.0/Gemfile.lock",
+            "app/vendor/guzzlehttp/guzzle/composer.lock",
+            "usr/lib/python3/dist-packages/foo/requirements.txt",
+            "app/.build/checkouts/swift-nio/Package.resolved",
+            "app/.yarn/unplugged/x/yarn.lock",
+        ]
+        for path in installed {
+            #expect(lockfileAnalyzers.allSatisfy { !$0.wants(path: path, size: 100, mode: 0o644) }, "\(path)")
+        }
+        let project = ["package-lock.json", "srv/go.mod", "vendored-fork/Cargo.lock", "mod/go.mod", "pkg/go.mod"]
+        for path in project {
+            #expect(lockfileAnalyzers.contains { $0.wants(path: path, size: 100, mode: 0o644) }, "\(path)")
+        }
+    }
+}
+
 @Suite struct LineSequenceTests {
     @Test func splitsOnNewlineBytesKeepingCarriageReturns() {
         #expect(Array(Lockfile.lines("a\nb\r\n\nc")) == ["a", "b\r", "", "c"])

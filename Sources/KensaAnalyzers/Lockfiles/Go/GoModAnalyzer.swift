@@ -11,7 +11,7 @@ struct GoModAnalyzer: Analyzer {
     let version = 1
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
-        Lockfile.wants(path, size: size, names: ["go.mod"]) && !path.hasPrefix("vendor/") && !path.contains("/vendor/")
+        Lockfile.wants(path, size: size, names: ["go.mod"])
     }
 
     private struct Replacement {

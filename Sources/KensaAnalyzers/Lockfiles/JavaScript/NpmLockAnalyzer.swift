@@ -14,7 +14,6 @@ struct NpmLockAnalyzer: Analyzer {
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
         Lockfile.wants(path, size: size, names: ["package-lock.json", "npm-shrinkwrap.json"])
-            && !Lockfile.insideNodeModules(path)
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

@@ -16,7 +16,7 @@ struct PnpmLockAnalyzer: Analyzer {
     private enum Layout { case v5, v6, v9 }
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
-        Lockfile.wants(path, size: size, names: ["pnpm-lock.yaml"]) && !Lockfile.insideNodeModules(path)
+        Lockfile.wants(path, size: size, names: ["pnpm-lock.yaml"])
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

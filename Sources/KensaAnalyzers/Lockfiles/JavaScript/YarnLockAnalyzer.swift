@@ -13,7 +13,7 @@ struct YarnLockAnalyzer: Analyzer {
     let version = 1
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
-        Lockfile.wants(path, size: size, names: ["yarn.lock"]) && !Lockfile.insideNodeModules(path)
+        Lockfile.wants(path, size: size, names: ["yarn.lock"])
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

@@ -12,7 +12,7 @@ struct ComposerLockAnalyzer: Analyzer {
     let version = 1
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
-        Lockfile.wants(path, size: size, names: ["composer.lock"]) && !path.hasPrefix("vendor/") && !path.contains("/vendor/")
+        Lockfile.wants(path, size: size, names: ["composer.lock"])
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

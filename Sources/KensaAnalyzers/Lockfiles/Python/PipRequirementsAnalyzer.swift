@@ -13,6 +13,7 @@ struct PipRequirementsAnalyzer: Analyzer {
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
         let base = Lockfile.basename(path)
         return size <= Int64(Lockfile.maxBytes) && base.hasPrefix("requirements") && base.hasSuffix(".txt")
+            && !Lockfile.insideInstalledTree(path)
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

@@ -25,15 +25,25 @@ enum Lockfile {
         return path[path.index(after: slash)...]
     }
 
-    /// True when any directory of `path` is `node_modules` (lock files shipped inside
-    /// installed npm packages describe those packages' development, not the project).
-    static func insideNodeModules(_ path: String) -> Bool {
-        path.hasPrefix("node_modules/") || path.contains("/node_modules/")
+    /// Directories where package managers keep what they installed or downloaded. A lock
+    /// file there belongs to one installed package (its own development lock) or to a
+    /// download cache, not to the project: Go's module cache alone holds a go.mod per
+    /// module, Cargo's registry a Cargo.lock per crate.
+    private static let installedTrees: Set<Substring> = [
+        "node_modules", "bower_components", "vendor", "site-packages", "dist-packages", ".cargo", ".build", ".yarn",
+    ]
+
+    /// True when a lock file at `path` lies inside an installed-package tree or cache.
+    static func insideInstalledTree(_ path: String) -> Bool {
+        let directories = path.split(separator: "/").dropLast()
+        if directories.contains(where: { installedTrees.contains($0) }) { return true }
+        // GOPATH's module cache: …/pkg/mod/…
+        return zip(directories, directories.dropFirst()).contains { $0 == "pkg" && $1 == "mod" }
     }
 
-    /// The common `wants`: an exact file name, a sane size.
+    /// The common `wants`: an exact file name, a sane size, not inside installed packages.
     static func wants(_ path: String, size: Int64, names: Set<String>) -> Bool {
-        size <= Int64(maxBytes) && names.contains(String(basename(path)))
+        size <= Int64(maxBytes) && names.contains(String(basename(path))) && !insideInstalledTree(path)
     }
 
     /// The text's lines, split lazily on the newline byte rather than on grapheme clusters

@@ -12,7 +12,7 @@ struct SwiftResolvedAnalyzer: Analyzer {
     let version = 1
 
     func wants(path: String, size: Int64, mode: UInt32) -> Bool {
-        Lockfile.wants(path, size: size, names: ["Package.resolved"]) && !path.contains(".build/")
+        Lockfile.wants(path, size: size, names: ["Package.resolved"])
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
