@@ -1,7 +1,7 @@
 import Foundation
 import KensaCore
 
-/// Java archives (`.jar`, `.war`, `.ear`, `.par`): one Maven package per
+/// Java archives (`.jar`, `.war`, `.ear`, `.par`, and Jenkins' `.jpi`/`.hpi`): one Maven package per
 /// `META-INF/maven/<group>/<artifact>/pom.properties`; an archive without one is identified
 /// from `META-INF/MANIFEST.MF` and its file name, when that yields a version. Archives inside
 /// archives (Spring Boot `BOOT-INF/lib/`, `WEB-INF/lib/`, an EAR's modules) are read from
@@ -13,7 +13,8 @@ struct JavaArchiveAnalyzer: Analyzer {
     let name = "jar"
     let version = 1
 
-    static let extensions = [".jar", ".war", ".ear", ".par"]
+    /// Lower-case extensions; `.jpi`/`.hpi` are Jenkins plugins, jars by another name.
+    static let extensions: Set<String> = ["jar", "war", "ear", "par", "jpi", "hpi"]
     static let maxDepth = 8
     static let maxNestedArchive = 256 << 20
     static let maxMetadata = 1 << 20
@@ -23,9 +24,14 @@ struct JavaArchiveAnalyzer: Analyzer {
         Self.isArchiveName(path)
     }
 
+    /// Called for every file of every layer, so it looks at the last four bytes only.
     static func isArchiveName(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        return extensions.contains { lower.hasSuffix($0) }
+        let bytes = path.utf8
+        guard bytes.count > 4 else { return false }
+        let tail = bytes.suffix(4)
+        guard tail.first == UInt8(ascii: ".") else { return false }
+        let ext = String(decoding: tail.dropFirst().map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return extensions.contains(ext)
     }
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {

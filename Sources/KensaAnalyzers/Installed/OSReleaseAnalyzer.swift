@@ -32,14 +32,10 @@ struct OSReleaseAnalyzer: Analyzer {
         return AnalyzerOutput(os: os)
     }
 
-    /// IDs kept as the distro spells them, except the few whose vulnerability data and purls
-    /// use another name.
+    /// IDs are kept as the distro spells them (`debian`, `ubuntu`, `rhel`, `opensuse-leap`),
+    /// except Oracle Linux's `ol`, which vulnerability data calls `oracle`.
     static func family(forID id: String) -> String {
-        switch id {
-        case "opensuse-leap", "opensuse-tumbleweed", "sles", "sle-micro": return id
-        case "ol": return "oracle"
-        default: return id
-        }
+        id == "ol" ? "oracle" : id
     }
 
     /// Shell-style value: double or single quotes removed, backslash escapes in double

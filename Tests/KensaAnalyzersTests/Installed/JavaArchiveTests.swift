@@ -28,6 +28,15 @@ import KensaCore
         #expect(unnamed.packages.isEmpty)
     }
 
+    @Test func wantsArchivesByExtension() {
+        for path in ["srv/app.jar", "opt/tomcat/webapps/ROOT.WAR", "x/app.ear", "var/jenkins/plugins/git.jpi", "a.hpi"] {
+            #expect(analyzer.wants(path: path, size: 1, mode: 0o644), "\(path)")
+        }
+        for path in [".jar", "srv/app.jar.sha1", "srv/jar", "srv/app.zip", "srv/app.ja"] {
+            #expect(!analyzer.wants(path: path, size: 1, mode: 0o644), "\(path)")
+        }
+    }
+
     @Test func identityHeuristics() {
         #expect(JavaArchiveAnalyzer.splitFileName("guava-31.1-jre.jar")! == ("guava", "31.1-jre"))
         #expect(JavaArchiveAnalyzer.splitFileName("spring-boot-3.2.1.jar")! == ("spring-boot", "3.2.1"))
