@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A Debian package version, `[epoch:]upstream[-revision]`, compared as `dpkg --compare-versions`
 /// does (deb-version(7)): epochs numerically, then upstream and revision alternately by
 /// non-digit runs (letters before non-letters, `~` before everything, even the end) and digit
@@ -12,6 +18,9 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
     public let revision: String
     let upstreamBytes: [UInt8]
     let revisionBytes: [UInt8]
+    /// An order-preserving encoding of (epoch, upstream, revision): comparing two keys byte
+    /// by byte gives dpkg's answer, so a comparison is one memcmp (see `sortKey`).
+    let key: [UInt8]
     /// The string as given.
     public let description: String
 
@@ -59,10 +68,69 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
         self.upstream = String(decoding: up, as: UTF8.self)
         self.revision = String(decoding: rev, as: UTF8.self)
         self.description = string
+        var key: [UInt8] = [UInt8(truncatingIfNeeded: epoch >> 24), UInt8(truncatingIfNeeded: epoch >> 16),
+                            UInt8(truncatingIfNeeded: epoch >> 8), UInt8(truncatingIfNeeded: epoch)]
+        key.reserveCapacity(4 + (up.count + rev.count) * 2 + 14)
+        DpkgVersion.appendSortKey(of: up, to: &key)
+        DpkgVersion.appendSortKey(of: rev, to: &key)
+        self.key = key
+    }
+
+    /// Encodes a version part so that byte order is dpkg's order. The part is read as pairs
+    /// of (non-digit run, digit run), as verrevcmp reads it:
+    /// - each non-digit byte becomes its weight: `~` 0x01, letters 0x03…0x3C (ASCII order),
+    ///   other characters 0x80 + ASCII; the run ends with 0x02, which sits where dpkg puts
+    ///   "end of run" (after `~`, before letters);
+    /// - each digit run becomes its length without leading zeros (two bytes) and its digits,
+    ///   so longer numbers are larger and equal lengths compare digit by digit;
+    /// - the part ends with 0x02 0x00 0x00 0x02: an empty run, a zero, and the start of
+    ///   another empty run, which is what dpkg reads past the end of the shorter string
+    ///   (a trailing (empty run, zero) pair is dropped first, so "0" and "" encode alike).
+    ///   Only the first run of a part can be empty, so no other run starts with 0x02 and the
+    ///   marker sorts exactly where "end" sorts: above `~`, below everything else.
+    /// No part's encoding is a proper prefix of another's, so concatenating epoch, upstream
+    /// and revision keeps the order field by field.
+    static func appendSortKey(of part: ArraySlice<UInt8>, to key: inout [UInt8]) {
+        var i = part.startIndex
+        let end = part.endIndex
+        var lastMeaningful = key.count
+        while i < end {
+            while i < end && !isDigit(part[i]) {
+                let c = part[i]
+                key.append(c == 0x7E ? 0x01 : (isAlpha(c) ? c - 0x41 + 0x03 : 0x80 &+ c))
+                i += 1
+            }
+            key.append(0x02)
+            while i < end && part[i] == 0x30 { i += 1 }
+            let s = i
+            while i < end && isDigit(part[i]) { i += 1 }
+            let n = i - s
+            key.append(UInt8(truncatingIfNeeded: n >> 8)); key.append(UInt8(truncatingIfNeeded: n))
+            key.append(contentsOf: part[s..<i])
+            // A pair of (empty run, zero) is what the end reads as; it only counts when
+            // something follows it.
+            if !(key.count - lastMeaningful == 3 && n == 0 && key[lastMeaningful] == 0x02) {
+                lastMeaningful = key.count
+            }
+        }
+        key.removeSubrange(lastMeaningful...)
+        key.append(contentsOf: [0x02, 0x00, 0x00, 0x02])
     }
 
     /// -1, 0 or 1.
     public static func compare(_ a: DpkgVersion, _ b: DpkgVersion) -> Int {
+        a.key.withUnsafeBufferPointer { x in
+            b.key.withUnsafeBufferPointer { y in
+                let n = min(x.count, y.count)
+                let r = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                if r != 0 { return r < 0 ? -1 : 1 }
+                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+            }
+        }
+    }
+
+    /// dpkg's own algorithm, kept as the reference the sort key is tested against.
+    static func compareByAlgorithm(_ a: DpkgVersion, _ b: DpkgVersion) -> Int {
         if a.epoch != b.epoch { return a.epoch < b.epoch ? -1 : 1 }
         let r = a.upstreamBytes.withUnsafeBufferPointer { x in
             b.upstreamBytes.withUnsafeBufferPointer { y in verrevcmp(x, y) }
@@ -107,31 +175,10 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
         return 0
     }
 
-    /// The comparison-relevant shape of a part: non-digit runs and digit runs without leading
-    /// zeros, with trailing empty/zero pairs dropped, so equal versions hash alike.
-    static func canonical(_ bytes: [UInt8], into hasher: inout Hasher) {
-        var pairs: [([UInt8], [UInt8])] = []
-        var i = 0
-        while i < bytes.count {
-            var s: [UInt8] = []
-            while i < bytes.count && !isDigit(bytes[i]) { s.append(bytes[i]); i += 1 }
-            while i < bytes.count && bytes[i] == 0x30 { i += 1 }
-            var d: [UInt8] = []
-            while i < bytes.count && isDigit(bytes[i]) { d.append(bytes[i]); i += 1 }
-            pairs.append((s, d))
-        }
-        while let last = pairs.last, last.0.isEmpty, last.1.isEmpty { pairs.removeLast() }
-        hasher.combine(pairs.count)
-        for (s, d) in pairs { hasher.combine(s); hasher.combine(d) }
-    }
 }
 
 extension DpkgVersion: Comparable, Hashable {
     public static func < (a: DpkgVersion, b: DpkgVersion) -> Bool { compare(a, b) < 0 }
-    public static func == (a: DpkgVersion, b: DpkgVersion) -> Bool { compare(a, b) == 0 }
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(epoch)
-        DpkgVersion.canonical(upstreamBytes, into: &hasher)
-        DpkgVersion.canonical(revisionBytes, into: &hasher)
-    }
+    public static func == (a: DpkgVersion, b: DpkgVersion) -> Bool { a.key == b.key }
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }

@@ -1,0 +1,28 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Micro-benchmarks (ordo-one/package-benchmark), kept out of the main package so its build
+// stays lean. Run from this directory: `swift package benchmark` (all) or
+// `swift package benchmark --target VersionBenchmarks`. Add one executable target per area.
+let package = Package(
+    name: "KensaBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // The kensa package itself, named so product references do not depend on the
+        // directory the repository was cloned into.
+        .package(name: "kensa", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "VersionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "KensaVersion", package: "kensa"),
+            ],
+            path: "Benchmarks/VersionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
