@@ -6,7 +6,7 @@ import KensaCore
 /// The document describes one package for the scanned artifact, which CONTAINS the OS package
 /// (which CONTAINS the OS packages) and every other package; DEPENDS_ON relationships come
 /// from `Package.dependsOn`. The namespace ends in a version-5 UUID of the document's own bytes
-/// (rendered with an empty namespace), so the same report always gives the same document.
+/// (written with a placeholder UUID), so the same report always gives the same document.
 enum SPDXWriter {
     static let spdxVersion = "SPDX-2.3"
     static let noAssertion = "NOASSERTION"
@@ -17,8 +17,8 @@ enum SPDXWriter {
         return Data(ContentID.fill(bytes, key: "documentNamespace", valuePrefix: prefix))
     }
 
-    /// SPDX 2.3 §6.5 lets creators without a domain of their own use
-    /// `https://spdx.org/spdxdocs/` followed by a document name and a UUID.
+    /// In the form of SPDX 2.3 §6.5's example (`https://spdx.org/spdxdocs/<name>-<UUID>`): kensa
+    /// has no domain of its own, and the URI only has to be unique, not resolvable.
     static func namespacePrefix(_ artifact: Report.Artifact) -> String {
         "https://spdx.org/spdxdocs/kensa-" + artifact.kind.rawValue.replacingOccurrences(of: "_", with: "-") + "-"
             + idString(artifact.name, maxLength: 64) + "-"
@@ -66,6 +66,8 @@ enum SPDXWriter {
             "creationInfo": .object([
                 "created": .string(Timestamp.string(report.createdAt)),
                 "creators": .strings(["Tool: \(report.tool.name)-\(report.tool.version)"]),
+                // The list the license IDs were checked against, as `M.N`.
+                "licenseListVersion": .string(SPDXLicenseList.version.split(separator: ".").prefix(2).joined(separator: ".")),
             ]),
             "packages": .array(packages),
             "relationships": .array(relationships.map {
