@@ -13,11 +13,10 @@ import Darwin
 /// that does not start with a digit, characters outside the allowed set) as invalid.
 public struct DpkgVersion: Sendable, CustomStringConvertible {
     public let epoch: UInt32
-    public let upstream: String
-    /// The revision, or "" when there is none (dpkg compares a missing revision as "").
-    public let revision: String
-    let upstreamBytes: [UInt8]
-    let revisionBytes: [UInt8]
+    /// Where upstream and revision sit in `description`'s UTF-8 (kept as offsets so a value
+    /// is two references and copies cheaply).
+    let upstreamRange: Range<Int32>
+    let revisionRange: Range<Int32>
     /// An order-preserving encoding of (epoch, upstream, revision): comparing two keys byte
     /// by byte gives dpkg's answer, so a comparison is one memcmp (see `sortKey`).
     let key: [UInt8]
@@ -63,10 +62,8 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
             throw fail("invalid character in revision number")
         }
         self.epoch = epoch
-        self.upstreamBytes = Array(up)
-        self.revisionBytes = Array(rev)
-        self.upstream = String(decoding: up, as: UTF8.self)
-        self.revision = String(decoding: rev, as: UTF8.self)
+        self.upstreamRange = Int32(up.startIndex)..<Int32(up.endIndex)
+        self.revisionRange = rev.isEmpty ? Int32(bytes.count)..<Int32(bytes.count) : Int32(rev.startIndex)..<Int32(rev.endIndex)
         self.description = string
         var key: [UInt8] = [UInt8(truncatingIfNeeded: epoch >> 24), UInt8(truncatingIfNeeded: epoch >> 16),
                             UInt8(truncatingIfNeeded: epoch >> 8), UInt8(truncatingIfNeeded: epoch)]
@@ -115,6 +112,17 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
         }
         key.removeSubrange(lastMeaningful...)
         key.append(contentsOf: [0x02, 0x00, 0x00, 0x02])
+    }
+
+    public var upstream: String { part(upstreamRange) }
+    /// The revision, or "" when there is none (dpkg compares a missing revision as "").
+    public var revision: String { part(revisionRange) }
+    var upstreamBytes: [UInt8] { Array(upstream.utf8) }
+    var revisionBytes: [UInt8] { Array(revision.utf8) }
+
+    private func part(_ r: Range<Int32>) -> String {
+        let u = description.utf8
+        return String(decoding: u[u.index(u.startIndex, offsetBy: Int(r.lowerBound))..<u.index(u.startIndex, offsetBy: Int(r.upperBound))], as: UTF8.self)
     }
 
     /// -1, 0 or 1.
