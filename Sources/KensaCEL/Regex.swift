@@ -559,33 +559,47 @@ struct RegexParser {
 }
 
 enum UnicodeClasses {
+    // Each table is built once per process (static lets are lazy and thread-safe), so a pattern
+    // full of \p{L} costs no more than one.
+    static let letter = build([.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter])
+    static let upper = build([.uppercaseLetter])
+    static let lower = build([.lowercaseLetter])
+    static let title = build([.titlecaseLetter])
+    static let modifier = build([.modifierLetter])
+    static let otherLetter = build([.otherLetter])
+    static let number = build([.decimalNumber, .letterNumber, .otherNumber])
+    static let decimal = build([.decimalNumber])
+    static let punctuation = build([.connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation])
+    static let symbol = build([.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol])
+    static let separator = build([.spaceSeparator, .lineSeparator, .paragraphSeparator])
+    static let space = build([.spaceSeparator])
+    static let mark = build([.nonspacingMark, .spacingMark, .enclosingMark])
+
     static func ranges(_ name: String) -> [ClosedRange<UInt32>]? {
-        let cats: [Unicode.GeneralCategory]
         switch name {
-        case "L": cats = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter]
-        case "Lu": cats = [.uppercaseLetter]
-        case "Ll": cats = [.lowercaseLetter]
-        case "Lt": cats = [.titlecaseLetter]
-        case "Lm": cats = [.modifierLetter]
-        case "Lo": cats = [.otherLetter]
-        case "N": cats = [.decimalNumber, .letterNumber, .otherNumber]
-        case "Nd": cats = [.decimalNumber]
-        case "P": cats = [.connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation]
-        case "S": cats = [.mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol]
-        case "Z": cats = [.spaceSeparator, .lineSeparator, .paragraphSeparator]
-        case "Zs": cats = [.spaceSeparator]
-        case "M": cats = [.nonspacingMark, .spacingMark, .enclosingMark]
+        case "L": return letter
+        case "Lu": return upper
+        case "Ll": return lower
+        case "Lt": return title
+        case "Lm": return modifier
+        case "Lo": return otherLetter
+        case "N": return number
+        case "Nd": return decimal
+        case "P": return punctuation
+        case "S": return symbol
+        case "Z": return separator
+        case "Zs": return space
+        case "M": return mark
         case "Greek": return [0x0370...0x0373, 0x0375...0x0377, 0x037A...0x037D, 0x037F...0x037F, 0x0384...0x0384, 0x0386...0x0386, 0x0388...0x038A, 0x038C...0x038C, 0x038E...0x03A1, 0x03A3...0x03E1, 0x03F0...0x03FF, 0x1D26...0x1D2A, 0x1F00...0x1FFE, 0x2126...0x2126]
         case "Latin": return [0x41...0x5A, 0x61...0x7A, 0xAA...0xAA, 0xBA...0xBA, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x2B8, 0x1E00...0x1EFF]
         case "Han": return [0x2E80...0x2FDF, 0x3005...0x3007, 0x3021...0x3029, 0x3038...0x303B, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F]
         case "Cyrillic": return [0x0400...0x052F, 0x1C80...0x1C88, 0x2DE0...0x2DFF, 0xA640...0xA69F]
         default: return nil
         }
-        return cached(name, cats)
     }
 
-    private static func cached(_ name: String, _ cats: [Unicode.GeneralCategory]) -> [ClosedRange<UInt32>] {
-        // Built on demand by scanning the Basic Multilingual Plane and the supplementary planes in use.
+    /// Scans the planes in use (0x0–0x3FFFF) for the categories.
+    private static func build(_ cats: [Unicode.GeneralCategory]) -> [ClosedRange<UInt32>] {
         var out: [ClosedRange<UInt32>] = []
         var start: UInt32?
         var v: UInt32 = 0

@@ -114,6 +114,10 @@ final class LanguageTests: XCTestCase {
         assertValue("'x'.matches('[[:alpha:]]')", .bool(true))
         assertValue("'Ωmega'.matches('^\\\\p{Greek}')", .bool(true))
         assertValue("'word boundary'.matches('\\\\bboundary\\\\b')", .bool(true))
+        assertValue("'Ωmega1'.matches('^\\\\p{L}+\\\\p{N}$')", .bool(true))
+        assertValue("'abc'.matches('\\\\P{L}')", .bool(false))
+        assertValue("'Straße'.matches('(?i)^STRASSE$')", .bool(false))
+        assertValue("'ÉCOLE'.matches('(?i)^école$')", .bool(true))
         // leftmost-first, as RE2/Go: the first alternative wins, lazy stops early
         assertValue("'abcd'.find('b|bc')", .string("b"))
         assertValue("'abcd'.find('bc|b')", .string("bc"))

@@ -107,6 +107,12 @@ final class SafetyTests: XCTestCase {
         }
     }
 
+    func testManyUnicodeClassesCompileOnce() throws {
+        let pattern = String(repeating: "\\\\pL", count: 300)
+        let v = try CELEnvironment().compile("s.matches('\(pattern)')").evaluate(CELActivation(["s": .string(String(repeating: "é", count: 300))]))
+        guard case .bool(true) = v else { return XCTFail("got \(v)") }
+    }
+
     func testRegexProgramSizeIsBounded() throws {
         let v = try CELEnvironment().compile("'a'.matches('((a{1000}){1000}){1000}')").evaluate(CELActivation())
         guard case .error(let e) = v else { return XCTFail("got \(v)") }

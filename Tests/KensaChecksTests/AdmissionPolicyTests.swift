@@ -152,6 +152,11 @@ final class AdmissionPolicyTests: XCTestCase {
             let kind = (e as? KensaError)?.kind
             XCTAssertTrue(kind == .limitExceeded || kind == .malformed, "\(e)")
         }
+        let veryDeep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
+        XCTAssertThrowsError(try ManifestLoader.load("kind: Pod\nx: \(veryDeep)", path: "deep.yaml")) { e in
+            let kind = (e as? KensaError)?.kind
+            XCTAssertTrue(kind == .limitExceeded || kind == .malformed, "\(e)")
+        }
         XCTAssertThrowsError(try ManifestLoader.load("kind: Pod\n---\nkind: [unclosed", path: "half.yaml")) { e in
             XCTAssertEqual((e as? KensaError)?.kind, .malformed)
         }
