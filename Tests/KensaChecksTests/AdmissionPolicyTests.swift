@@ -129,7 +129,7 @@ final class AdmissionPolicyTests: XCTestCase {
         let decisions = AdmissionEvaluator().evaluate(objects)
         XCTAssertEqual(decisions.map(\.objectReference), ["Pod/default/a"])
         XCTAssertEqual(decisions.first?.outcome, .warned)
-        XCTAssertEqual(decisions.first?.message, "ValidatingAdmissionPolicy 'no-latest' with binding 'no-latest-binding' Validation failed: images must be pinned")
+        XCTAssertEqual(decisions.first?.message, "Validation failed for ValidatingAdmissionPolicy 'no-latest' with binding 'no-latest-binding': images must be pinned")
     }
 
     func testHostileYAMLIsRejected() {

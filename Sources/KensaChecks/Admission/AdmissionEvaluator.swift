@@ -184,10 +184,13 @@ public struct AdmissionEvaluator: Sendable {
 
     func decision(_ o: ManifestObject, _ p: AdmissionPolicy, _ b: AdmissionBinding, _ message: String, reason: String, annotations: [String: String]) -> AdmissionDecision {
         let outcome: AdmissionDecision.Outcome = b.actions.contains("Deny") ? .denied : (b.actions.contains("Warn") ? .warned : .audited)
-        let verb = outcome == .denied ? "denied request" : "Validation failed"
+        // The API server's wording: a denial, or the warning/audit text for Warn and Audit.
+        let text = outcome == .denied
+            ? "ValidatingAdmissionPolicy '\(p.name)' with binding '\(b.name)' denied request: \(message)"
+            : "Validation failed for ValidatingAdmissionPolicy '\(p.name)' with binding '\(b.name)': \(message)"
         return AdmissionDecision(policy: p.name, binding: b.name, objectReference: o.reference, path: o.path, line: o.line,
                                  outcome: outcome, actions: b.actions,
-                                 message: "ValidatingAdmissionPolicy '\(p.name)' with binding '\(b.name)' \(verb): \(message)",
+                                 message: text,
                                  reason: reason, auditAnnotations: annotations)
     }
 }
