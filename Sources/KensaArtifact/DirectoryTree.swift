@@ -87,7 +87,7 @@ public enum DirectoryTree {
                     guard let header = recorder.admit(rawPath: path, size: Int64(info.st_size), mode: mode,
                                                       kind: .regular, linkTarget: nil),
                           wants(header), recorder.allowsSize(header) else { continue }
-                    switch Self.readFile(fd, name, limit: limits.maxWantedFileSize) {
+                    switch Self.readFile(fd, name, expected: header.size, limit: limits.maxWantedFileSize) {
                     case .success(let data):
                         var read = header
                         read.size = Int64(data.count)
@@ -132,11 +132,12 @@ public enum DirectoryTree {
             return String(decoding: buffer[0..<n], as: UTF8.self)
         }
 
-        private static func readFile(_ dirFD: Int32, _ name: String, limit: Int64) -> Result<Data, Errno> {
+        private static func readFile(_ dirFD: Int32, _ name: String, expected: Int64, limit: Int64) -> Result<Data, Errno> {
             let fd = openat(dirFD, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else { return .failure(Errno(code: errno)) }
             defer { close(fd) }
             var out = Data()
+            out.reserveCapacity(Int(min(max(0, expected), limit)))
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
