@@ -216,7 +216,10 @@ enum Time {
                 return sign * (h * 3600 + m * 60)
             }
         }
-        guard let tz = TimeZone(identifier: zone) else { return nil }
+        // Only IANA-shaped names reach the time zone database (no "..", no absolute paths).
+        guard !zone.isEmpty, zone.count <= 64, !zone.hasPrefix("/"), !zone.contains(".."),
+              zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+-/".contains($0)) }),
+              let tz = TimeZone(identifier: zone) else { return nil }
         return Int64(tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.seconds))))
     }
 

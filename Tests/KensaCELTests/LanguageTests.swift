@@ -93,6 +93,12 @@ final class LanguageTests: XCTestCase {
         guard case .bool(false) = w else { return XCTFail("got \(w)") }
     }
 
+    func testTimeZoneNamesAreValidated() {
+        assertValue("timestamp('2009-02-13T23:31:30Z').getHours('Asia/Kathmandu')", .int(5))
+        assertErrorValue("timestamp('2009-02-13T23:31:30Z').getHours('../../etc/passwd')", contains: "invalid time zone")
+        assertErrorValue("timestamp('2009-02-13T23:31:30Z').getHours('Mars/Olympus')", contains: "invalid time zone")
+    }
+
     func testOverflowIsAnError() {
         assertErrorValue("9223372036854775807 + 1", contains: "overflow")
         assertErrorValue("-9223372036854775808 - 1", contains: "overflow")
