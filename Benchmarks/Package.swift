@@ -23,6 +23,12 @@ let package = Package(
             path: "Benchmarks/VersionBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "CELBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "KensaCEL", package: "kensa")],
+            path: "Benchmarks/CELBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
