@@ -20,28 +20,41 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
     /// An order-preserving encoding of (epoch, upstream, revision): comparing two keys byte
     /// by byte gives dpkg's answer, so a comparison is one memcmp (see `sortKey`).
     let key: [UInt8]
-    /// The string as given.
+    /// The string as given (without surrounding blanks).
     public let description: String
 
     public init(_ string: String) throws(VersionError) {
         try checkLength(string, .dpkg)
         func fail(_ reason: String) -> VersionError { VersionError(scheme: .dpkg, input: string, reason: reason) }
-        let bytes = Array(string.utf8)
-        if bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        // dpkg trims blanks around the string, then refuses any space left inside it.
+        var all = Array(string.utf8)[...]
+        while let f = all.first, f == 0x20 || f == 0x09 { all.removeFirst() }
+        while let l = all.last, l == 0x20 || (l >= 0x09 && l <= 0x0D) { all.removeLast() }
+        let bytes = Array(all)
+        if bytes.contains(where: { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
             throw fail("version string has embedded spaces")
         }
+        if bytes.isEmpty { throw fail("version string is empty") }
         var rest = bytes[...]
         var epoch: UInt32 = 0
         if let colon = bytes.firstIndex(of: 0x3A) {
-            let e = bytes[..<colon]
-            if e.isEmpty { throw fail("epoch in version is empty") }
-            if e.first == 0x2D { throw fail("epoch in version is negative") }
-            guard e.allSatisfy(isDigit) else { throw fail("epoch in version is not number") }
-            var value: UInt64 = 0
-            for d in e {
-                value = value * 10 + UInt64(d - 0x30)
-                if value > UInt64(Int32.max) { throw fail("epoch in version is too big") }
+            // The epoch is read with strtol: an optional sign, then digits up to the colon.
+            var e = bytes[..<colon]
+            var negative = false
+            if let sign = e.first, sign == 0x2B || sign == 0x2D {
+                negative = sign == 0x2D
+                e = e.dropFirst()
             }
+            let digits = e.prefix(while: isDigit)
+            if digits.isEmpty { throw fail("epoch in version is empty") }
+            if digits.count != e.count { throw fail("epoch in version is not number") }
+            var value: UInt64 = 0
+            for d in digits {
+                value = value * 10 + UInt64(d - 0x30)
+                if value > UInt64(Int32.max) + 1 { break }
+            }
+            if negative && value != 0 { throw fail("epoch in version is negative") }
+            if value > UInt64(Int32.max) { throw fail("epoch in version is too big") }
             epoch = UInt32(value)
             rest = bytes[(colon + 1)...]
             if rest.isEmpty { throw fail("nothing after colon in version number") }
@@ -64,7 +77,8 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
         self.epoch = epoch
         self.upstreamRange = Int32(up.startIndex)..<Int32(up.endIndex)
         self.revisionRange = rev.isEmpty ? Int32(bytes.count)..<Int32(bytes.count) : Int32(rev.startIndex)..<Int32(rev.endIndex)
-        self.description = string
+        // The string as given, less the blanks dpkg trims (the ranges index into it).
+        self.description = bytes.count == string.utf8.count ? string : String(decoding: bytes, as: UTF8.self)
         var key: [UInt8] = [UInt8(truncatingIfNeeded: epoch >> 24), UInt8(truncatingIfNeeded: epoch >> 16),
                             UInt8(truncatingIfNeeded: epoch >> 8), UInt8(truncatingIfNeeded: epoch)]
         key.reserveCapacity(4 + (up.count + rev.count) * 2 + 14)

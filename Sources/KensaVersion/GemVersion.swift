@@ -19,10 +19,10 @@ public struct GemVersion: Sendable, CustomStringConvertible {
     public init(_ string: String) throws(VersionError) {
         func fail(_ reason: String) -> VersionError { VersionError(scheme: .gem, input: string, reason: reason) }
         if string.utf8.count > maximumVersionLength { throw fail("longer than \(maximumVersionLength) bytes") }
-        // Ruby's String#strip: ASCII whitespace and NUL.
-        let trimmed = string.utf8.drop { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) || $0 == 0 }
+        // `\s` around the version is allowed (and stripped); anything else must match.
+        let trimmed = string.utf8.drop { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
         var body = Array(trimmed)
-        while let last = body.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) || last == 0 { body.removeLast() }
+        while let last = body.last, last == 0x20 || (last >= 0x09 && last <= 0x0D) { body.removeLast() }
         guard GemVersion.isCorrect(body) else { throw fail("malformed version number string") }
         if body.isEmpty { body = [0x30] }   // RubyGems reads a blank version as "0"
         var segs: [Segment] = []
