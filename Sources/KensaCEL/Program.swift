@@ -78,13 +78,17 @@ public struct CELEnvironment: Sendable {
     /// Declared variable names. When set, a reference to anything else (that is not a type
     /// name) is a compile error: this is the "checked" mode.
     public var declaredVariables: Set<String>?
+    /// Static types of declared variables for the checker; undeclared types are `dyn`.
+    public var variableTypes: [String: CELStaticType]
     public var limits: CELLimits
     /// Extra functions (by name) beside the standard library and extensions.
     public var functions: [String: CELFunction]
 
-    public init(container: String = "", declaredVariables: Set<String>? = nil, limits: CELLimits = CELLimits(), functions: [String: CELFunction] = [:]) {
+    public init(container: String = "", declaredVariables: Set<String>? = nil, variableTypes: [String: CELStaticType] = [:],
+                limits: CELLimits = CELLimits(), functions: [String: CELFunction] = [:]) {
         self.container = container
         self.declaredVariables = declaredVariables
+        self.variableTypes = variableTypes
         self.limits = limits
         self.functions = functions
     }
@@ -96,7 +100,12 @@ public struct CELEnvironment: Sendable {
         let ast = try Parser.parse(text, maxDepth: limits.maxNestingDepth)
         var c = Compiler(env: self)
         let root = try c.compile(ast)
-        return CELProgram(root: root, slots: c.slotCount, limits: limits, ast: ast, env: self)
+        var type = CELStaticType.dyn
+        if declaredVariables != nil {
+            var checker = Checker(env: self)
+            type = try checker.check(ast)
+        }
+        return CELProgram(root: root, slots: c.slotCount, limits: limits, ast: ast, env: self, checkedType: type)
     }
 }
 
@@ -108,13 +117,15 @@ public final class CELProgram: Sendable {
     /// The parsed tree, kept to explain results (`fieldPath`).
     let ast: Expr
     let env: CELEnvironment
+    let checkedType: CELStaticType
 
-    init(root: Node, slots: Int, limits: CELLimits, ast: Expr, env: CELEnvironment) {
+    init(root: Node, slots: Int, limits: CELLimits, ast: Expr, env: CELEnvironment, checkedType: CELStaticType = .dyn) {
         self.root = root
         self.slots = slots
         self.limits = limits
         self.ast = ast
         self.env = env
+        self.checkedType = checkedType
     }
 
     /// Evaluates the program. The result may be an error value (`.error`) or `.unknown`;

@@ -137,14 +137,17 @@ enum ConformanceCase {
             vars[k] = cv
         }
         var declared: Set<String>? = nil
+        var types: [String: CELStaticType] = [:]
         if !disableCheck {
             var d = Set(vars.keys)
-            for decl in t["type_env"] as? [[String: Any]] ?? [] where decl["ident"] != nil {
-                if let n = decl["name"] as? String { d.insert(n) }
+            for decl in t["type_env"] as? [[String: Any]] ?? [] {
+                guard let n = decl["name"] as? String, let ident = decl["ident"] as? [String: Any] else { continue }
+                d.insert(n)
+                types[n] = staticType(ident["type"])
             }
             declared = d
         }
-        let env = CELEnvironment(container: t["container"] as? String ?? "", declaredVariables: declared)
+        let env = CELEnvironment(container: t["container"] as? String ?? "", declaredVariables: declared, variableTypes: types)
         let result: CELValue
         do {
             let program = try env.compile(expr)
@@ -166,6 +169,33 @@ enum ConformanceCase {
         }
         if strictEqual(result, expected) { return .pass }
         return .fail("expected \(show(expected)), got \(show(result))")
+    }
+
+    /// A cel.expr.Type from a type_env declaration, as far as the checker models it.
+    static func staticType(_ any: Any?) -> CELStaticType {
+        guard let o = any as? [String: Any] else { return .dyn }
+        if let p = o["primitive"] as? String {
+            switch p {
+            case "BOOL": return .bool
+            case "INT64": return .int
+            case "UINT64": return .uint
+            case "DOUBLE": return .double
+            case "STRING": return .string
+            case "BYTES": return .bytes
+            default: return .dyn
+            }
+        }
+        if let w = o["well_known"] as? String {
+            switch w {
+            case "TIMESTAMP": return .timestamp
+            case "DURATION": return .duration
+            default: return .dyn
+            }
+        }
+        if let l = o["list_type"] as? [String: Any] { return .list(staticType(l["elem_type"])) }
+        if let m = o["map_type"] as? [String: Any] { return .map(staticType(m["key_type"]), staticType(m["value_type"])) }
+        if o.keys.contains("null") { return .null }
+        return .dyn
     }
 
     static func show(_ v: CELValue) -> String {
