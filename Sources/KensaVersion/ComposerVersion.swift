@@ -43,11 +43,13 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
         return s
     }
 
+    /// PCRE's `\s` without the `u` flag: ASCII whitespace only.
+    static func isRegexSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" }
+
     static func isPHPSpace(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\0" || c == "\u{0B}" }
 
     static func normalize(_ input: String) -> String? {
         var version = String(input.drop(while: isPHPSpace).reversed().drop(while: isPHPSpace).reversed())
-        if version.unicodeScalars.contains(where: { !$0.isASCII }) { return nil }
 
         // "1.0 as 2.0": the alias target is ignored.
         let words = version.split(separator: " ", omittingEmptySubsequences: true)
@@ -69,8 +71,8 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
         // Build metadata: "{^([^,\s+]++)\+[^\s]++$}".
         if let plus = version.firstIndex(of: "+") {
             let head = version[..<plus], tail = version[version.index(after: plus)...]
-            if !head.isEmpty, !head.contains(where: { $0 == "," || $0.isWhitespace }),
-               !tail.isEmpty, !tail.contains(where: { $0.isWhitespace }) {
+            if !head.isEmpty, !head.contains(where: { $0 == "," || isRegexSpace($0) }),
+               !tail.isEmpty, !tail.contains(where: isRegexSpace) {
                 version = String(head)
             }
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Comparison of decimal digit runs of any length, as the reference tools do it (dpkg, rpm,
 /// Go, PEP 440 use unbounded integers): leading zeros ignored, then the longer run is larger,
 /// then the first differing digit decides.
@@ -76,3 +82,16 @@ public struct Numeral: Hashable, Comparable, Sendable, CustomStringConvertible {
 @inline(__always) func lowerASCII(_ c: UInt8) -> UInt8 { isUpper(c) ? c | 0x20 : c }
 
 @inline(__always) func sign(_ x: Int) -> Int { x < 0 ? -1 : (x > 0 ? 1 : 0) }
+
+/// Byte order of two sort keys (memcmp, then the shorter first): -1, 0 or 1.
+@inline(__always)
+func compareKeys(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in
+            let n = min(x.count, y.count)
+            let r = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            if r != 0 { return r < 0 ? -1 : 1 }
+            return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+        }
+    }
+}

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A Debian package version, `[epoch:]upstream[-revision]`, compared as `dpkg --compare-versions`
 /// does (deb-version(7)): epochs numerically, then upstream and revision alternately by
 /// non-digit runs (letters before non-letters, `~` before everything, even the end) and digit
@@ -141,14 +135,7 @@ public struct DpkgVersion: Sendable, CustomStringConvertible {
 
     /// -1, 0 or 1.
     public static func compare(_ a: DpkgVersion, _ b: DpkgVersion) -> Int {
-        a.key.withUnsafeBufferPointer { x in
-            b.key.withUnsafeBufferPointer { y in
-                let n = min(x.count, y.count)
-                let r = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
-                if r != 0 { return r < 0 ? -1 : 1 }
-                return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
-            }
-        }
+        compareKeys(a.key, b.key)
     }
 
     /// dpkg's own algorithm, kept as the reference the sort key is tested against.

@@ -23,6 +23,9 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
     /// Release without trailing zeros: the part that takes part in comparison.
     let trimmedRelease: ArraySlice<Numeral>
     let original: String
+    /// packaging's comparison key as bytes whose order is the version order (see `sortKey`),
+    /// so a comparison is one memcmp.
+    private(set) var key: [UInt8] = []
 
     public var description: String { original }
 
@@ -129,6 +132,43 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
         while end > 0 && release[end - 1].isZero { end -= 1 }
         self.trimmedRelease = release[0..<end]
         self.original = string
+        self.key = sortKey()
+    }
+
+    /// Each field is self-delimiting, so byte order is field order: numbers as a two-byte
+    /// digit count (leading zeros dropped) and the digits; the trimmed release as 0x01+number
+    /// per element and 0x00 at the end (a shorter release sorts first); the pre-release rank
+    /// (dev-only < a < b < rc < none) and number; post and dev as presence bytes (no post
+    /// first; a dev release first) and numbers; then no local version (0x00) or 0x01 and its
+    /// segments, text as 0x01+bytes+0x00 before numbers as 0x02+number, ended by 0x00.
+    func sortKey() -> [UInt8] {
+        var k: [UInt8] = []
+        k.reserveCapacity(32)
+        func num(_ n: Numeral) {
+            let digits = n.isZero ? "" : n.description
+            let c = digits.utf8.count
+            k.append(UInt8(truncatingIfNeeded: c >> 8)); k.append(UInt8(truncatingIfNeeded: c))
+            k.append(contentsOf: digits.utf8)
+        }
+        num(epoch)
+        for r in trimmedRelease { k.append(0x01); num(r) }
+        k.append(0x00)
+        k.append(UInt8(preKey + 2)); num(pre?.number ?? Numeral(0))
+        k.append(post == nil ? 0 : 1); num(post ?? Numeral(0))
+        k.append(dev == nil ? 1 : 0); num(dev ?? Numeral(0))
+        if local.isEmpty {
+            k.append(0x00)
+        } else {
+            k.append(0x01)
+            for part in local {
+                switch part {
+                case .text(let t): k.append(0x01); k.append(contentsOf: t.utf8); k.append(0x00)
+                case .number(let n): k.append(0x02); num(n)
+                }
+            }
+            k.append(0x00)
+        }
+        return k
     }
 
     struct Parser {
@@ -179,6 +219,11 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
     }
 
     public static func compare(_ a: PEP440Version, _ b: PEP440Version) -> Int {
+        compareKeys(a.key, b.key)
+    }
+
+    /// packaging's `_cmpkey` order computed field by field; the reference for the sort key.
+    static func compareByFields(_ a: PEP440Version, _ b: PEP440Version) -> Int {
         var c = Numeral.compare(a.epoch, b.epoch)
         if c != 0 { return c }
         let n = max(a.trimmedRelease.count, b.trimmedRelease.count)
@@ -231,14 +276,6 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
 
 extension PEP440Version: Comparable, Hashable {
     public static func < (a: PEP440Version, b: PEP440Version) -> Bool { compare(a, b) < 0 }
-    public static func == (a: PEP440Version, b: PEP440Version) -> Bool { compare(a, b) == 0 }
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(epoch)
-        hasher.combine(Array(trimmedRelease))
-        hasher.combine(preKey)
-        hasher.combine(pre?.number)
-        hasher.combine(post)
-        hasher.combine(dev)
-        hasher.combine(local)
-    }
+    public static func == (a: PEP440Version, b: PEP440Version) -> Bool { a.key == b.key }
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }

@@ -35,3 +35,22 @@ struct DpkgSortKeyTests {
         }
     }
 }
+
+/// PEP 440 comparison also runs on a byte key; it must equal packaging's field order.
+struct PEP440SortKeyTests {
+    @Test func keyOrderEqualsTheFieldOrder() throws {
+        var strings: [String] = []
+        for line in try VectorTests.dataLines("pep440.tsv") {
+            let f = line.split(separator: "\t")
+            strings.append(String(f[0])); strings.append(String(f[1]))
+        }
+        var rng = SeededGenerator(seed: 11)
+        for _ in 0..<2000 { strings.append(PropertyTests.generate(.pep440, &rng)) }
+        let versions = strings.compactMap { try? PEP440Version($0) }
+        try #require(versions.count > 3000)
+        for _ in 0..<40_000 {
+            let a = versions.randomElement(using: &rng)!, b = versions.randomElement(using: &rng)!
+            #expect(PEP440Version.compare(a, b) == PEP440Version.compareByFields(a, b), "\(a) vs \(b)")
+        }
+    }
+}
