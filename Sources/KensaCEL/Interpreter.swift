@@ -500,9 +500,8 @@ final class ComprehensionNode: Node, @unchecked Sendable {
                 case .unknown(let u):
                     if case .unknown(let p)? = pending { pending = .unknown(p.merged(u)) } else { pending = v }
                 default:
-                    if pending == nil || pending?.isError == false && !isUnknown(pending) {
-                        pending = v.isError ? v : .error(CELError.noOverload)
-                    }
+                    // The first error is kept unless an unknown already is (unknowns win).
+                    if pending == nil { pending = v.isError ? v : .error(CELError.noOverload) }
                 }
             }
             return pending ?? .bool(!stopOn)
@@ -575,10 +574,5 @@ final class ComprehensionNode: Node, @unchecked Sendable {
         default:
             return .error(CELError.noOverload)
         }
-    }
-
-    private func isUnknown(_ v: CELValue?) -> Bool {
-        if case .unknown? = v { return true }
-        return false
     }
 }

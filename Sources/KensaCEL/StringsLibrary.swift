@@ -85,7 +85,23 @@ enum StringsLibrary {
             if n < 0 || count < n { res += new }
             return res.utf8.count > f.maxValueSize ? f.sizeError : .string(res)
         }
-        if !f.charge(UInt64(src.count / 10)) { return f.limitError }
+        // Size the result first (a scan, no allocation), so that a result over the size or cost
+        // limit is refused before it is built.
+        var occurrences = 0
+        src.withUnsafeBufferPointer { sp in
+            o.withUnsafeBufferPointer { op in
+                var j = 0
+                while j + op.count <= sp.count && (n < 0 || occurrences < n) {
+                    var k = 0
+                    while k < op.count && sp[j + k] == op[k] { k += 1 }
+                    if k == op.count { occurrences += 1; j += op.count } else { j += 1 }
+                }
+            }
+        }
+        let projected = src.count + occurrences * (nw.count - o.count)
+        if projected > f.maxValueSize { return f.sizeError }
+        if !f.charge(UInt64((src.count + projected) / 10)) { return f.limitError }
+        out.reserveCapacity(projected)
         var tooLarge = false
         src.withUnsafeBufferPointer { sp in
             o.withUnsafeBufferPointer { op in
@@ -111,9 +127,7 @@ enum StringsLibrary {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: sp[last...]))
             }
         }
-        if tooLarge { return f.sizeError }
-        if out.count > f.maxValueSize { return f.sizeError }
-        if !f.charge(UInt64(out.count / 10)) { return f.limitError }
+        if tooLarge || out.count > f.maxValueSize { return f.sizeError }
         return .string(String(decoding: out, as: UTF8.self))
     }
 
