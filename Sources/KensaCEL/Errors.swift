@@ -50,8 +50,6 @@ public enum CELProgramError: Error, Sendable, Equatable, CustomStringConvertible
     case undeclaredReference(String)
     /// A function no library provides.
     case unknownFunction(String)
-    /// A call with a wrong number of arguments, found at compile time.
-    case badMacroOrCall(String)
     /// Checked mode: the expression can never evaluate (no overload for its argument types).
     case typeError(String)
     /// The evaluation used more than `CELLimits.costBudget` cost units.
@@ -68,7 +66,6 @@ public enum CELProgramError: Error, Sendable, Equatable, CustomStringConvertible
         case .syntax(let e): return e.description
         case .undeclaredReference(let n): return "undeclared reference to '\(n)'"
         case .unknownFunction(let n): return "undeclared function '\(n)'"
-        case .badMacroOrCall(let m): return m
         case .typeError(let m): return m
         case .costLimitExceeded(let l): return "operation cancelled: actual cost limit exceeded (limit \(l))"
         case .valueTooLarge(let l): return "a value grew larger than the limit of \(l) elements or bytes"
