@@ -13,15 +13,33 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
         case text(String)
     }
 
-    public let epoch: Numeral
+    /// The parsed fields, boxed so a version is three references and copies cheaply.
+    final class Parts: Sendable {
+        let epoch: Numeral
+        let release: [Numeral]
+        let pre: (kind: PreKind, number: Numeral)?
+        let post: Numeral?
+        let dev: Numeral?
+        let local: [LocalPart]
+        let trimmedRelease: ArraySlice<Numeral>
+        init(epoch: Numeral, release: [Numeral], pre: (kind: PreKind, number: Numeral)?, post: Numeral?, dev: Numeral?, local: [LocalPart]) {
+            self.epoch = epoch; self.release = release; self.pre = pre; self.post = post; self.dev = dev; self.local = local
+            var end = release.count
+            while end > 0 && release[end - 1].isZero { end -= 1 }
+            self.trimmedRelease = release[0..<end]
+        }
+    }
+
+    let parts: Parts
+    public var epoch: Numeral { parts.epoch }
     /// The release numbers as written (trailing zeros are ignored when comparing).
-    public let release: [Numeral]
-    public let pre: (kind: PreKind, number: Numeral)?
-    public let post: Numeral?
-    public let dev: Numeral?
-    public let local: [LocalPart]
+    public var release: [Numeral] { parts.release }
+    public var pre: (kind: PreKind, number: Numeral)? { parts.pre }
+    public var post: Numeral? { parts.post }
+    public var dev: Numeral? { parts.dev }
+    public var local: [LocalPart] { parts.local }
     /// Release without trailing zeros: the part that takes part in comparison.
-    let trimmedRelease: ArraySlice<Numeral>
+    var trimmedRelease: ArraySlice<Numeral> { parts.trimmedRelease }
     let original: String
     /// packaging's comparison key as bytes whose order is the version order (see `sortKey`),
     /// so a comparison is one memcmp.
@@ -122,15 +140,7 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
         p.skipSpaces()
         if p.pos != p.bytes.count { throw fail("unexpected text at byte \(p.pos)") }
 
-        self.epoch = epoch
-        self.release = release
-        self.pre = pre.map { (kind: $0.0, number: $0.1) }
-        self.post = post
-        self.dev = dev
-        self.local = local
-        var end = release.count
-        while end > 0 && release[end - 1].isZero { end -= 1 }
-        self.trimmedRelease = release[0..<end]
+        self.parts = Parts(epoch: epoch, release: release, pre: pre.map { (kind: $0.0, number: $0.1) }, post: post, dev: dev, local: local)
         self.original = string
         self.key = sortKey()
     }

@@ -4,9 +4,9 @@
 /// 0, and a missing release lower than any release.
 public struct RpmVersion: Sendable, CustomStringConvertible {
     /// The epoch digits ("0" when absent), compared with rpmvercmp like rpm does.
-    public let epoch: String
-    public let version: String
-    public let release: String?
+    public var epoch: String { String(decoding: epochBytes, as: UTF8.self) }
+    public var version: String { String(decoding: versionBytes, as: UTF8.self) }
+    public var release: String? { releaseBytes.map { String(decoding: $0, as: UTF8.self) } }
     let epochBytes: [UInt8]
     let versionBytes: [UInt8]
     let releaseBytes: [UInt8]?
@@ -47,9 +47,6 @@ public struct RpmVersion: Sendable, CustomStringConvertible {
         self.epochBytes = Array(e)
         self.versionBytes = Array(v)
         self.releaseBytes = r.map { Array($0) }
-        self.epoch = String(decoding: e, as: UTF8.self)
-        self.version = String(decoding: v, as: UTF8.self)
-        self.release = r.map { String(decoding: $0, as: UTF8.self) }
         self.description = string
     }
 
