@@ -30,7 +30,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "KensaReport", dependencies: ["KensaCore"]),
-        .target(name: "KensaScan", dependencies: ["KensaCore", "KensaArtifact", "KensaAnalyzers", "KensaReport"]),
+        .target(name: "KensaVulnDB", dependencies: [
+            "KensaCore", "KensaVersion", "CArchive",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "KensaScan", dependencies: [
+            "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB",
+        ]),
         .target(name: "KensaRuntime", dependencies: [
             "KensaCore", "Yams",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -50,6 +57,7 @@ let package = Package(
         .testTarget(name: "KensaArtifactTests", dependencies: ["KensaArtifact"]),
         .testTarget(name: "KensaAnalyzersTests", dependencies: ["KensaAnalyzers"]),
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
+        .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
         .testTarget(name: "KensaRuntimeTests", dependencies: ["KensaRuntime"]),
         // End-to-end tests: they run the built `kensa` binary on real fixtures.
         .testTarget(name: "KensaCLITests", dependencies: ["KensaCore"]),

@@ -1,0 +1,1 @@
+// KensaVulnDB: OSV import, the embedded SQLite DB, db update. Replaced as the module is written.

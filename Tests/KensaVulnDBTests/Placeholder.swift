@@ -1,0 +1,1 @@
+// KensaVulnDBTests: replaced as tests are written.
