@@ -83,7 +83,7 @@ public struct ReadLimits: Sendable, Hashable {
 
     public init(maxWantedFileSize: Int64 = 512 << 20, inflateFloor: Int64 = 1 << 30, inflateRatio: Int64 = 100,
                 maxEntries: Int = 5_000_000, maxMetadataSize: Int64 = 64 << 20, maxDepth: Int = 256,
-                hardlinkCacheBytes: Int64 = 16 << 20, hardlinkCacheFileSize: Int64 = 1 << 20) {
+                hardlinkCacheBytes: Int64 = 4 << 20, hardlinkCacheFileSize: Int64 = 256 << 10) {
         self.maxWantedFileSize = maxWantedFileSize
         self.inflateFloor = inflateFloor
         self.inflateRatio = inflateRatio

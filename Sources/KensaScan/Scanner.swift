@@ -67,7 +67,7 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
         case .success(let outcome): outcomes.append(outcome)
         case .failure(let error as KensaError):
             throw KensaError(error.kind, input: path,
-                             reason: "layer \(index + 1) (\(image.metadata.layers[safe: index]?.digest ?? "?")): \(error.description)")
+                             reason: "layer \(index + 1) (\(image.metadata.layers[safe: index]?.digest ?? "?")): \(error.reason)")
         case .failure(let error): throw error
         case nil: throw KensaError(.malformed, input: path, reason: "layer \(index + 1) was not read")
         }
