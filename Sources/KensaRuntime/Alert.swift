@@ -31,7 +31,6 @@ public struct Alert: Sendable {
 
     public var jsonObject: JSONValue {
         var fields = outputFields.map { JSONMember($0.0, $0.1.jsonValue) }
-        fields.append(JSONMember("evt.time", .number(String(time))))
         fields.sort { $0.key < $1.key }
         var members = [
             JSONMember("hostname", .string(hostname)),

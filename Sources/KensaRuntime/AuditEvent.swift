@@ -14,6 +14,15 @@ public final class AuditEvent: Sendable {
     let responseStatus: JSONValue?
     let annotations: JSONValue?
     let requestURI: JSONValue?
+    // The values nearly every rule reads, extracted once (short strings are stored inline).
+    let stageText: String?
+    let verbText: String?
+    let userName: String?
+    let resource: String?
+    let subresource: String?
+    let targetName: String?
+    let namespace: String?
+    let responseCode: String?
 
     /// Decodes one event object; anything that is not an audit `Event` is rejected with the reason.
     public init(json: JSONValue) throws(RuntimeError) {
@@ -57,6 +66,26 @@ public final class AuditEvent: Sendable {
         self.responseStatus = responseStatus
         self.annotations = annotations
         self.requestURI = requestURI
+        self.stageText = stage?.fieldText
+        self.verbText = verb?.fieldText
+        self.userName = user?["username"]?.fieldText
+        var resource: String?, subresource: String?, targetName: String?, namespace: String?
+        if case .object(let refs)? = objectRef {
+            for m in refs {
+                switch m.key {
+                case "resource": resource = m.value.fieldText
+                case "subresource": subresource = m.value.fieldText
+                case "name": targetName = m.value.fieldText
+                case "namespace": namespace = m.value.fieldText
+                default: break
+                }
+            }
+        }
+        self.resource = resource
+        self.subresource = subresource
+        self.targetName = targetName
+        self.namespace = namespace
+        self.responseCode = responseStatus?["code"]?.fieldText
     }
 
     /// The events of one JSON text (an `Event` or an `EventList`, as the webhook backend posts)

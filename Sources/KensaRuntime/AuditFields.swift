@@ -15,6 +15,11 @@ enum AuditFields {
         return .one(v.fieldText)
     }
 
+    static func opt(_ s: String?) -> FieldValue {
+        guard let s else { return .missing }
+        return .one(s)
+    }
+
     static func list(_ v: JSONValue?) -> FieldValue {
         guard let items = v?.arrayValue, !items.isEmpty else { return .missing }
         return .many(items.map(\.fieldText))
@@ -37,13 +42,13 @@ enum AuditFields {
         let plain: Extract?
         switch name {
         case "ka.auditid": plain = { text($0.json["auditID"]) }
-        case "ka.stage": plain = { text($0.stage) }
+        case "ka.stage": plain = { opt($0.stageText) }
         case "ka.auth.decision": plain = { text($0.annotations?["authorization.k8s.io/decision"]) }
         case "ka.auth.reason": plain = { text($0.annotations?["authorization.k8s.io/reason"]) }
-        case "ka.user.name": plain = { text($0.user?["username"]) }
+        case "ka.user.name": plain = { opt($0.userName) }
         case "ka.user.groups": plain = { list($0.user?["groups"]) }
         case "ka.impuser.name": plain = { text($0.json["impersonatedUser"]?["username"]) }
-        case "ka.verb": plain = { text($0.verb) }
+        case "ka.verb": plain = { opt($0.verbText) }
         case "ka.uri": plain = { text($0.requestURI) }
         case "ka.uri.param":
             guard let key = arg, !key.isEmpty else { return nil }
@@ -53,10 +58,10 @@ enum AuditFields {
             }
         case "ka.useragent": plain = { text($0.json["userAgent"]) }
         case "ka.sourceips": plain = { list($0.json["sourceIPs"]) }
-        case "ka.target.name", "ka.req.configmap.name": plain = { text($0.objectRef?["name"]) }
-        case "ka.target.namespace": plain = { text($0.objectRef?["namespace"]) }
-        case "ka.target.resource": plain = { text($0.objectRef?["resource"]) }
-        case "ka.target.subresource": plain = { text($0.objectRef?["subresource"]) }
+        case "ka.target.name", "ka.req.configmap.name": plain = { opt($0.targetName) }
+        case "ka.target.namespace": plain = { opt($0.namespace) }
+        case "ka.target.resource": plain = { opt($0.resource) }
+        case "ka.target.subresource": plain = { opt($0.subresource) }
         case "ka.req.binding.subjects": plain = { list($0.requestObject?["subjects"]) }
         case "ka.req.binding.role": plain = { text($0.requestObject?["roleRef"]?["name"]) }
         case "ka.req.binding.subject.has_name":
@@ -114,7 +119,7 @@ enum AuditFields {
                 return .one("false")
             }
         case "ka.resp.name": plain = { text($0.json["responseObject"]?["metadata"]?["name"]) }
-        case "ka.response.code": plain = { text($0.responseStatus?["code"]) }
+        case "ka.response.code": plain = { opt($0.responseCode) }
         case "ka.response.reason": plain = { text($0.responseStatus?["reason"]) }
         default: plain = nil
         }
@@ -126,6 +131,7 @@ enum AuditFields {
         switch name {
         case "jevt.value":
             guard let a = arg, let pointer = JSONPointer(a) else { return nil }
+            if pointer.tokens == ["stage"] { return (.string, { e in opt(e.stageText) }) }
             return (.string, { e in text(pointer.resolve(e.json)) })
         case "jevt.obj": return (.string, { e in .one(e.json.compactJSON) })
         case "jevt.rawtime": return (.number, { e in .one(String(e.time)) })

@@ -7,7 +7,51 @@ import Darwin
 // Turns an expanded condition (no macros, lists resolved) into one closure per rule. Fields are
 // bound to their extractors here, once; evaluating an event never looks at the condition text.
 
-public typealias Predicate<Event> = @Sendable (Event) -> Bool
+public typealias Predicate<Event> = @Sendable (EvalContext<Event>) -> Bool
+
+/// One evaluation of all rules of a source over one event. Sub-conditions shared by several
+/// rules (macros such as `kevt`, or the same comparison) are computed once per event: each gets
+/// a memo slot at compile time.
+public final class EvalContext<Event> {
+    public let event: Event
+    /// 0 = not computed, 1 = false, 2 = true. A raw buffer: an Array here cost a retain,
+    /// a uniqueness check and an exclusivity check per lookup in profiles.
+    let memo: UnsafeMutablePointer<UInt8>
+
+    init(event: Event, slots: Int) {
+        self.event = event
+        memo = .allocate(capacity: max(slots, 1))
+        memo.initialize(repeating: 0, count: max(slots, 1))
+    }
+
+    deinit { memo.deallocate() }
+}
+
+/// Hands out memo slots, one per distinct sub-condition, across all rules of one source.
+final class MemoSlots {
+    private var slots: [String: Int] = [:]
+    private var occurrences: [String: Int] = [:]
+    var count: Int { slots.count }
+
+    /// Counts the sub-conditions of one rule; only those that occur more than once get a slot.
+    func count(_ node: ConditionNode) {
+        switch node {
+        case .and(let parts), .or(let parts): parts.forEach(count)
+        case .not(let inner): count(inner); return
+        default: break
+        }
+        occurrences[String(describing: node), default: 0] += 1
+    }
+
+    func slot(for node: ConditionNode) -> Int? {
+        let key = String(describing: node)
+        guard occurrences[key, default: 0] > 1 else { return nil }
+        if let s = slots[key] { return s }
+        let s = slots.count
+        slots[key] = s
+        return s
+    }
+}
 
 enum CompileIssue: Error, Equatable {
     case wrongType(String)
@@ -15,6 +59,7 @@ enum CompileIssue: Error, Equatable {
 
 struct ConditionCompiler<Event> {
     let table: FieldTable<Event>
+    let memo: MemoSlots
 
     /// Every field the condition uses that the table does not know, in order of appearance.
     func unsupportedFields(_ node: ConditionNode) -> [String] {
@@ -47,20 +92,37 @@ struct ConditionCompiler<Event> {
     }
 
     func compile(_ node: ConditionNode) throws(CompileIssue) -> Predicate<Event> {
+        if case .not = node { return try compileNode(node) }
+        let inner = try compileNode(node)
+        guard let slot = memo.slot(for: node) else { return inner }
+        return { ctx in
+            let m = ctx.memo[slot]
+            if m != 0 { return m == 2 }
+            let r = inner(ctx)
+            ctx.memo[slot] = r ? 2 : 1
+            return r
+        }
+    }
+
+    func compileNode(_ node: ConditionNode) throws(CompileIssue) -> Predicate<Event> {
         switch node {
         case .and(let parts):
             let ps = try parts.map { (p) throws(CompileIssue) -> Predicate<Event> in try compile(p) }
             if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) && b($0) } }
             return { e in
-                for p in ps where !p(e) { return false }
-                return true
+                ps.withUnsafeBufferPointer { b in
+                    for i in 0..<b.count where !b[i](e) { return false }
+                    return true
+                }
             }
         case .or(let parts):
             let ps = try parts.map { (p) throws(CompileIssue) -> Predicate<Event> in try compile(p) }
             if ps.count == 2 { let a = ps[0], b = ps[1]; return { a($0) || b($0) } }
             return { e in
-                for p in ps where p(e) { return true }
-                return false
+                ps.withUnsafeBufferPointer { b in
+                    for i in 0..<b.count where b[i](e) { return true }
+                    return false
+                }
             }
         case .not(let inner):
             let p = try compile(inner)
@@ -70,8 +132,8 @@ struct ConditionCompiler<Event> {
         case .exists(let ref, _):
             guard let field = bind(ref) else { throw .wrongType("unknown field '\(ref.display)'") }
             let extract = field.extract
-            return { e in
-                if case .missing = extract(e) { return false }
+            return { ctx in
+                if case .missing = extract(ctx.event) { return false }
                 return true
             }
         case .compare(let ref, let op, let operand, _):
@@ -86,8 +148,8 @@ struct ConditionCompiler<Event> {
             guard let other = bind(otherRef) else { throw .wrongType("unknown field '\(otherRef.display)'") }
             let otherExtract = other.extract
             let numeric = field.type == .number && other.type == .number
-            return { e in
-                guard case .one(let a) = extract(e), case .one(let b) = otherExtract(e) else { return false }
+            return { ctx in
+                guard case .one(let a) = extract(ctx.event), case .one(let b) = otherExtract(ctx.event) else { return false }
                 guard let m = try? Matchers.make(op, value: b, numeric: numeric) else { return false }
                 return m(a)
             }
@@ -109,24 +171,24 @@ struct ConditionCompiler<Event> {
         }
         switch op {
         case .in:
-            return { e in
-                switch extract(e) {
+            return { ctx in
+                switch extract(ctx.event) {
                 case .missing: return false
                 case .one(let s): return matcher(s)
                 case .many(let items): return !items.isEmpty && items.allSatisfy(matcher)
                 }
             }
         case .ne:
-            return { e in
-                switch extract(e) {
+            return { ctx in
+                switch extract(ctx.event) {
                 case .missing: return false
                 case .one(let s): return matcher(s)
                 case .many(let items): return !items.isEmpty && items.allSatisfy(matcher)
                 }
             }
         default:
-            return { e in
-                switch extract(e) {
+            return { ctx in
+                switch extract(ctx.event) {
                 case .missing: return false
                 case .one(let s): return matcher(s)
                 case .many(let items): return items.contains(where: matcher)
@@ -166,10 +228,10 @@ enum Matchers {
         case .le: return { $0 <= v }
         case .gt: return { $0 > v }
         case .ge: return { $0 >= v }
-        case .contains: return { $0.utf8.count >= v.utf8.count && $0.contains(v) }
+        case .contains: return { contains($0, v) }
         case .icontains:
             let lower = v.lowercased()
-            return { $0.lowercased().contains(lower) }
+            return { contains($0.lowercased(), lower) }
         case .startswith: return { $0.hasPrefix(v) }
         case .endswith: return { $0.hasSuffix(v) }
         case .bcontains, .bstartswith:
@@ -209,6 +271,29 @@ enum Matchers {
         }
         let set = Set(items)
         return { set.contains($0) }
+    }
+
+    /// Substring test on UTF-8 bytes (case-sensitive, as Falco's `contains`); avoids Foundation's
+    /// locale-aware search, which dominated profiles.
+    static func contains(_ hay: String, _ needle: String) -> Bool {
+        var h = hay, n = needle
+        return h.withUTF8 { hb in
+            n.withUTF8 { nb in
+                if nb.isEmpty { return true }
+                if hb.count < nb.count { return false }
+                guard let h0 = hb.baseAddress, let n0 = nb.baseAddress else { return false }
+                let first = Int32(nb[0])
+                var i = 0
+                let last = hb.count - nb.count
+                while i <= last {
+                    guard let hit = memchr(h0 + i, first, last - i + 1) else { return false }
+                    let at = h0.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(h0 + at, n0, nb.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
+        }
     }
 
     static func hexBytes(_ s: String) -> [UInt8]? {

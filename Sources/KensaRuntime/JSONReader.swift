@@ -75,6 +75,7 @@ public struct JSONReader {
             if depth > JSONReader.maxDepth { throw fail("nesting deeper than \(JSONReader.maxDepth)") }
             pos += 1
             var members: [JSONMember] = []
+            members.reserveCapacity(8)
             skipSpace()
             if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(members) }
             while true {
@@ -128,7 +129,23 @@ public struct JSONReader {
                 guard pos < buf.count, isDigit(buf[pos]) else { throw fail("invalid number") }
                 while pos < buf.count, isDigit(buf[pos]) { pos += 1 }
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
+            return makeString(start, pos, ascii: true) ?? ""
+        }
+
+        func slice(_ from: Int, _ to: Int) -> UnsafeBufferPointer<UInt8> {
+            guard let base = buf.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(start: base + from, count: to - from)
+        }
+
+        func makeString(_ from: Int, _ to: Int, ascii: Bool) -> String? {
+            let bytes = slice(from, to)
+            if ascii {
+                return String(unsafeUninitializedCapacity: bytes.count) { out in
+                    _ = out.initialize(fromContentsOf: bytes)
+                    return bytes.count
+                }
+            }
+            return String(validating: bytes, as: UTF8.self)
         }
 
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
@@ -136,20 +153,22 @@ public struct JSONReader {
         mutating func string() throws(Failure) -> String {
             pos += 1
             let start = pos
-            // Fast path: no escapes.
+            // Fast path: no escapes; ASCII needs no validation.
+            var high: UInt8 = 0
             while pos < buf.count {
                 let b = buf[pos]
                 if b == UInt8(ascii: "\"") {
-                    let s = String(validating: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
+                    let s = makeString(start, pos, ascii: high < 0x80)
                     pos += 1
                     guard let s else { throw fail("invalid UTF-8 in string") }
                     return s
                 }
                 if b == UInt8(ascii: "\\") { break }
                 if b < 0x20 { throw fail("control character in string") }
+                high |= b
                 pos += 1
             }
-            var bytes = Array(UnsafeBufferPointer(rebasing: buf[start..<pos]))
+            var bytes = Array(slice(start, pos))
             while pos < buf.count {
                 let b = buf[pos]
                 if b == UInt8(ascii: "\"") {

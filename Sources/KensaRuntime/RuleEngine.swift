@@ -35,7 +35,7 @@ public struct CompiledRule<Event>: Sendable {
     let predicate: Predicate<Event>
     let output: OutputFormat<Event>
 
-    public func matches(_ event: Event) -> Bool { predicate(event) }
+
 }
 
 public struct RuleLoader: Sendable {
@@ -63,6 +63,8 @@ public struct RuleLoader: Sendable {
         var audit: [CompiledRule<AuditEvent>] = []
         var process: [CompiledRule<ProcessEvent>] = []
         var summaries: [String: RuleFileSummary] = [:]
+        let auditMemo = MemoSlots(), processMemo = MemoSlots()
+        var prepared: [(RuleDef, ConditionNode)] = []
         for f in defs.files { summaries[f] = RuleFileSummary(file: f, defined: 0, loaded: 0, skipped: 0, disabled: 0) }
 
         for rule in defs.rules {
@@ -83,6 +85,10 @@ public struct RuleLoader: Sendable {
                 ast = .and([ast, .not(exceptions)])
             }
             let expanded = try expander.expand(ast, ctx: ctx)
+            prepared.append((rule, expanded))
+            if rule.source == "k8s_audit" { auditMemo.count(expanded) } else if rule.source == "syscall" { processMemo.count(expanded) }
+        }
+        for (rule, expanded) in prepared {
             func skip(_ reason: String) throws(RuntimeError) {
                 if strict {
                     throw RuntimeError(.unsupportedField, input: "\(rule.file):\(rule.line)", item: "rule '\(rule.name)'", reason: reason)
@@ -92,7 +98,7 @@ public struct RuleLoader: Sendable {
             }
             switch rule.source {
             case "k8s_audit":
-                switch try compileRule(rule, expanded, AuditFields.table, strict: strict) {
+                switch try compileRule(rule, expanded, AuditFields.table, auditMemo, strict: strict) {
                 case .compiled(let r, let notes):
                     audit.append(r)
                     report.warnings += notes
@@ -100,7 +106,7 @@ public struct RuleLoader: Sendable {
                 case .skipped(let reason): try skip(reason)
                 }
             case "syscall":
-                switch try compileRule(rule, expanded, ProcessFields.table, strict: strict) {
+                switch try compileRule(rule, expanded, ProcessFields.table, processMemo, strict: strict) {
                 case .compiled(let r, let notes):
                     process.append(r)
                     report.warnings += notes
@@ -112,7 +118,8 @@ public struct RuleLoader: Sendable {
             }
         }
         report.files = defs.files.compactMap { summaries[$0] }
-        return RuleEngine(auditRules: audit, processRules: process, report: report)
+        return RuleEngine(auditRules: audit, processRules: process, report: report,
+                          auditSlots: auditMemo.count, processSlots: processMemo.count)
     }
 
     enum Outcome<E> {
@@ -120,8 +127,9 @@ public struct RuleLoader: Sendable {
         case skipped(String)
     }
 
-    func compileRule<E>(_ rule: RuleDef, _ ast: ConditionNode, _ table: FieldTable<E>, strict: Bool) throws(RuntimeError) -> Outcome<E> {
-        let compiler = ConditionCompiler(table: table)
+    func compileRule<E>(_ rule: RuleDef, _ ast: ConditionNode, _ table: FieldTable<E>, _ memo: MemoSlots,
+                        strict: Bool) throws(RuntimeError) -> Outcome<E> {
+        let compiler = ConditionCompiler(table: table, memo: memo)
         let unsupported = compiler.unsupportedFields(ast)
         if !unsupported.isEmpty {
             return .skipped("unsupported field\(unsupported.count > 1 ? "s" : "") for source \(table.source): \(unsupported.joined(separator: ", "))")
@@ -147,28 +155,59 @@ public struct RuleEngine: Sendable {
     public let auditRules: [CompiledRule<AuditEvent>]
     public let processRules: [CompiledRule<ProcessEvent>]
     public let report: LoadReport
+    let auditSlots: Int
+    let processSlots: Int
+    /// The predicates again, alone: iterating the rules themselves retained every field of
+    /// every rule per event, which dominated profiles.
+    let auditPredicates: [Predicate<AuditEvent>]
+    let processPredicates: [Predicate<ProcessEvent>]
+
+    init(auditRules: [CompiledRule<AuditEvent>], processRules: [CompiledRule<ProcessEvent>], report: LoadReport,
+         auditSlots: Int, processSlots: Int) {
+        self.auditRules = auditRules
+        self.processRules = processRules
+        self.report = report
+        self.auditSlots = auditSlots
+        self.processSlots = processSlots
+        self.auditPredicates = auditRules.map(\.predicate)
+        self.processPredicates = processRules.map(\.predicate)
+    }
+
+    /// Indices of the rules that match, in rule order.
+    func matching<E>(_ ctx: EvalContext<E>, _ predicates: [Predicate<E>]) -> [Int] {
+        var out: [Int] = []
+        predicates.withUnsafeBufferPointer { ps in
+            for i in 0..<ps.count where ps[i](ctx) { out.append(i) }
+        }
+        return out
+    }
 
     /// The names of the rules an audit event matches, in rule order.
     public func matchingRules(_ event: AuditEvent) -> [String] {
-        auditRules.compactMap { $0.predicate(event) ? $0.name : nil }
+        let ctx = EvalContext(event: event, slots: auditSlots)
+        return matching(ctx, auditPredicates).map { auditRules[$0].name }
     }
 
     public func matchCount(_ event: AuditEvent) -> Int {
+        let ctx = EvalContext(event: event, slots: auditSlots)
         var n = 0
-        for r in auditRules where r.predicate(event) { n += 1 }
+        auditPredicates.withUnsafeBufferPointer { ps in
+            for i in 0..<ps.count where ps[i](ctx) { n += 1 }
+        }
         return n
     }
 
     public func alerts(for event: AuditEvent, hostname: String) -> [Alert] {
-        auditRules.compactMap { r in
-            guard r.predicate(event) else { return nil }
-            return Alert(rule: r, event: event, time: event.time, hostname: hostname, observer: nil)
+        let ctx = EvalContext(event: event, slots: auditSlots)
+        return matching(ctx, auditPredicates).map {
+            Alert(rule: auditRules[$0], event: event, time: event.time, hostname: hostname, observer: nil)
         }
     }
 
     public func alerts(for event: ProcessEvent, hostname: String) -> [Alert] {
-        processRules.compactMap { r in
-            guard r.predicate(event) else { return nil }
+        let ctx = EvalContext(event: event, slots: processSlots)
+        return matching(ctx, processPredicates).map { i in
+            let r = processRules[i]
             return Alert(rule: r, event: event, time: event.time, hostname: hostname, observer: event.observer.rawValue)
         }
     }
