@@ -334,7 +334,7 @@ struct Parser {
     // MARK: macros
 
     private func simpleName(_ e: Expr, _ macro: String) throws(CELProgramError) -> String {
-        guard case .ident(let n) = e.kind, !n.hasPrefix(".") else {
+        guard case .ident(let n) = e.kind, !n.hasPrefix(".") || n.hasPrefix("@") else {
             throw syntax("\(macro)() variable name must be a simple identifier", at: e.offset)
         }
         return n
@@ -384,6 +384,28 @@ struct Parser {
             let rest = Array(args[2...])
             let c = Comprehension(kind: name == "transformList" ? .transformList : .transformMap, range: target, var1: v1, var2: v2, args: rest)
             return try make(.comprehension(c), at: off, children: [target] + rest)
+        case ("index", 1), ("iterVar", 2), ("accuVar", 2):
+            // cel.block's references (the block extension): cel.index(N) names binding N,
+            // cel.iterVar(i, j) / cel.accuVar(i, j) name comprehension variables.
+            if case .ident("cel") = target.kind {
+                var nums: [Int64] = []
+                for a in args { if case .literal(.int(let v)) = a.kind, v >= 0 { nums.append(v) } }
+                if nums.count == args.count {
+                    let name = name == "index" ? "@index\(nums[0])" : (name == "iterVar" ? "@it:" : "@ac:") + nums.map(String.init).joined(separator: ":")
+                    return try make(.ident(name), at: off, children: [])
+                }
+                throw syntax("cel.\(name)() takes non-negative int literals", at: off)
+            }
+        case ("block", 2):
+            if case .ident("cel") = target.kind {
+                guard case .list(let bindings, _) = args[0].kind else { throw syntax("cel.block() needs a list literal of bindings", at: off) }
+                var body = args[1]
+                for (i, b) in bindings.enumerated().reversed() {
+                    let c = Comprehension(kind: .bind, range: b, var1: "@index\(i)", var2: nil, args: [body])
+                    body = try make(.comprehension(c), at: off, children: [b, body])
+                }
+                return body
+            }
         case ("bind", 3):
             if case .ident("cel") = target.kind {
                 let v = try simpleName(args[0], name)

@@ -179,6 +179,12 @@ final class LanguageTests: XCTestCase {
         assertValue("ip('::1').isLoopback() && ip('10.0.0.1').family() == 4", .bool(true))
     }
 
+    func testBindAndBlockExtensions() {
+        assertValue("cel.bind(x, 'ab', x + x + x)", .string("ababab"))
+        assertValue("cel.block([1, cel.index(0) + 1, cel.index(1) * 10], cel.index(2))", .int(20))
+        assertValue("cel.block([[1, 2, 3]], cel.index(0).exists(cel.iterVar(0, 0), cel.iterVar(0, 0) == 3))", .bool(true))
+    }
+
     func testStringFormatting() {
         assertValue("'%s has %d containers (%.1f%%)'.format(['web', 2, 66.666])", .string("web has 2 containers (66.7%)"))
         assertValue("'%x'.format([255])", .string("ff"))
