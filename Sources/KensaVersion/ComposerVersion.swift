@@ -27,10 +27,14 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
     // MARK: normalisation
 
     static let modifier = #"[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?[0-9]+)*+)?)?([.-]?dev)?"#
-    nonisolated(unsafe) static let classical = try! Regex(#"(?i)v?([0-9]{1,5})(\.[0-9]++)?(\.[0-9]++)?(\.[0-9]++)?"# + modifier)
-    nonisolated(unsafe) static let dated = try! Regex(#"(?i)v?([0-9]{4}(?:[.:-]?[0-9]{2}){1,6}(?:[.:-]?[0-9]{1,3})?)"# + modifier)
-    nonisolated(unsafe) static let devSuffix = try! Regex(#"(?i)(.*?)[.-]?dev"#)
-    nonisolated(unsafe) static let branch = try! Regex(#"(?i)v?([0-9]++)(\.(?:[0-9]++|[xX*]))?(\.(?:[0-9]++|[xX*]))?(\.(?:[0-9]++|[xX*]))?"#)
+    // `Regex<AnyRegexOutput>` is not marked Sendable, but a compiled regex is immutable (its
+    // program is lowered once, atomically) and matching keeps no shared state, so sharing
+    // these constants across threads is safe. The patterns are constants checked by the
+    // tests; if one failed to compile, every version would be rejected, never mis-ordered.
+    nonisolated(unsafe) static let classical = try? Regex(#"(?i)v?([0-9]{1,5})(\.[0-9]++)?(\.[0-9]++)?(\.[0-9]++)?"# + modifier)
+    nonisolated(unsafe) static let dated = try? Regex(#"(?i)v?([0-9]{4}(?:[.:-]?[0-9]{2}){1,6}(?:[.:-]?[0-9]{1,3})?)"# + modifier)
+    nonisolated(unsafe) static let devSuffix = try? Regex(#"(?i)(.*?)[.-]?dev"#)
+    nonisolated(unsafe) static let branch = try? Regex(#"(?i)v?([0-9]++)(\.(?:[0-9]++|[xX*]))?(\.(?:[0-9]++|[xX*]))?(\.(?:[0-9]++|[xX*]))?"#)
 
     static func group(_ m: Regex<AnyRegexOutput>.Match, _ i: Int) -> String? {
         guard i < m.output.count, let s = m.output[i].substring else { return nil }
@@ -80,12 +84,12 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
         var base: String?
         var m: Regex<AnyRegexOutput>.Match?
         var index = 0
-        if let c = try? classical.wholeMatch(in: version) {
-            base = group(c, 1)! + (nonEmpty(group(c, 2)) ?? ".0") + (nonEmpty(group(c, 3)) ?? ".0") + (nonEmpty(group(c, 4)) ?? ".0")
+        if let c = try? classical?.wholeMatch(in: version) {
+            base = (group(c, 1) ?? "") + (nonEmpty(group(c, 2)) ?? ".0") + (nonEmpty(group(c, 3)) ?? ".0") + (nonEmpty(group(c, 4)) ?? ".0")
             m = c
             index = 5
-        } else if let d = try? dated.wholeMatch(in: version) {
-            base = String(group(d, 1)!.map { $0.isASCII && $0.isNumber ? $0 : "." })
+        } else if let d = try? dated?.wholeMatch(in: version) {
+            base = String((group(d, 1) ?? "").map { $0.isASCII && $0.isNumber ? $0 : "." })
             m = d
             index = 2
         }
@@ -98,7 +102,7 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
             if nonEmpty(group(m, index + 2)) != nil { v += "-dev" }
             return v
         }
-        if let d = try? devSuffix.wholeMatch(in: version) {
+        if let d = try? devSuffix?.wholeMatch(in: version) {
             let normalized = normalizeBranch(group(d, 1) ?? "")
             if !normalized.contains("dev-") { return normalized }
         }
@@ -117,7 +121,7 @@ public struct ComposerVersion: Sendable, CustomStringConvertible {
 
     static func normalizeBranch(_ name: String) -> String {
         let n = String(name.drop(while: isPHPSpace).reversed().drop(while: isPHPSpace).reversed())
-        if let m = try? branch.wholeMatch(in: n) {
+        if let m = try? branch?.wholeMatch(in: n) {
             var v = ""
             for i in 1..<5 {
                 if let g = group(m, i) {

@@ -89,7 +89,8 @@ func compareKeys(_ a: [UInt8], _ b: [UInt8]) -> Int {
     a.withUnsafeBufferPointer { x in
         b.withUnsafeBufferPointer { y in
             let n = min(x.count, y.count)
-            let r = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+            var r: Int32 = 0
+            if n > 0, let p = x.baseAddress, let q = y.baseAddress { r = memcmp(p, q, n) }
             if r != 0 { return r < 0 ? -1 : 1 }
             return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
         }

@@ -253,12 +253,12 @@ public struct NpmRange: Sendable, CustomStringConvertible {
         let M = r.major, m = r.minor, p = r.patch
         if isX(M) { return "" }
         if isX(m) { return ">=\(M).0.0 <\(plusOne(M)).0.0-0" }
-        let mm = m!
+        let mm = m ?? "0"
         if isX(p) {
             if M == "0" { return ">=\(M).\(mm).0 <\(M).\(plusOne(mm)).0-0" }
             return ">=\(M).\(mm).0 <\(plusOne(M)).0.0-0"
         }
-        let pp = p!
+        let pp = p ?? "0"
         if let pr = r.pre {
             if M == "0" {
                 if mm == "0" { return ">=\(M).\(mm).\(pp)-\(pr) <\(M).\(mm).\(plusOne(pp))-0" }
@@ -283,9 +283,9 @@ public struct NpmRange: Sendable, CustomStringConvertible {
         let M = r.major, m = r.minor, p = r.patch
         if isX(M) { return "" }
         if isX(m) { return ">=\(M).0.0 <\(plusOne(M)).0.0-0" }
-        if isX(p) { return ">=\(M).\(m!).0 <\(M).\(plusOne(m)).0-0" }
-        if let pr = r.pre { return ">=\(M).\(m!).\(p!)-\(pr) <\(M).\(plusOne(m)).0-0" }
-        return ">=\(M).\(m!).\(p!) <\(M).\(plusOne(m)).0-0"
+        if isX(p) { return ">=\(M).\(m ?? "0").0 <\(M).\(plusOne(m)).0-0" }
+        if let pr = r.pre { return ">=\(M).\(m ?? "0").\(p ?? "0")-\(pr) <\(M).\(plusOne(m)).0-0" }
+        return ">=\(M).\(m ?? "0").\(p ?? "0") <\(M).\(plusOne(m)).0-0"
     }
 
     static func replaceXRange(_ comp: String) -> String {
@@ -356,13 +356,13 @@ public struct NpmRange: Sendable, CustomStringConvertible {
         var f: String
         if isX(from.major) { f = "" }
         else if isX(from.minor) { f = ">=\(from.major).0.0" }
-        else if isX(from.patch) { f = ">=\(from.major).\(from.minor!).0" }
+        else if isX(from.patch) { f = ">=\(from.major).\(from.minor ?? "0").0" }
         else { f = ">=\(from.text)" }
         var t: String
         if isX(to.major) { t = "" }
         else if isX(to.minor) { t = "<\(plusOne(to.major)).0.0-0" }
         else if isX(to.patch) { t = "<\(to.major).\(plusOne(to.minor)).0-0" }
-        else if let pr = to.pre { t = "<=\(to.major).\(to.minor!).\(to.patch!)-\(pr)" }
+        else if let pr = to.pre { t = "<=\(to.major).\(to.minor ?? "0").\(to.patch ?? "0")-\(pr)" }
         else { t = "<=\(to.text)" }
         return String(trimJSWhitespace("\(f) \(t)"))
     }

@@ -116,7 +116,7 @@ func trimJSWhitespace(_ s: String) -> Substring {
     }
     let scalars = s.unicodeScalars
     guard let first = scalars.firstIndex(where: { !isWS($0) }) else { return "" }
-    let last = scalars.lastIndex(where: { !isWS($0) })!
+    let last = scalars.lastIndex(where: { !isWS($0) }) ?? first
     return Substring(scalars[first...last])
 }
 

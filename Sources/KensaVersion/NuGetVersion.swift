@@ -109,7 +109,7 @@ extension String {
     func trimmingASCIISpaces() -> String {
         let u = utf8
         guard let s = u.firstIndex(where: { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) }) else { return "" }
-        let e = u.lastIndex(where: { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) })!
+        let e = u.lastIndex(where: { !($0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D)) }) ?? s
         return String(self[s...e])
     }
 }

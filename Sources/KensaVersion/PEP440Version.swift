@@ -80,7 +80,8 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
         }
         while p.peek == 0x2E, let d = p.byte(at: p.pos + 1), isDigit(d) {
             p.pos += 1
-            release.append(p.number()!)
+            guard let n = p.number() else { break }
+            release.append(n)
         }
         // Pre-release: [-_.]? (alpha|a|beta|b|preview|pre|c|rc) [-_.]? N?
         var pre: (PreKind, Numeral)?
@@ -245,8 +246,8 @@ public struct PEP440Version: Sendable, CustomStringConvertible {
         }
         c = compareInt(a.preKey, b.preKey)
         if c != 0 { return c }
-        if a.pre != nil && b.pre != nil {
-            c = Numeral.compare(a.pre!.number, b.pre!.number)
+        if let x = a.pre, let y = b.pre {
+            c = Numeral.compare(x.number, y.number)
             if c != 0 { return c }
         }
         c = compareOptional(a.post, b.post, missingIsGreatest: false)

@@ -85,4 +85,25 @@ struct SchemeTests {
         }
         #expect(throws: VersionError.self) { try NpmRange("not a range") }
     }
+
+    /// Composer's normaliser shares compiled regular expressions between threads; parallel
+    /// parsing must give the same answers as serial parsing.
+    @Test func composerParsesConcurrently() async throws {
+        let inputs = ["1.0.0-beta1", "v2.3", "dev-master", "1.x-dev", "2010-01-02", "1.0-pl2", "3.0.0-RC1", "dev-feature/x"]
+        let expected = try inputs.map { try ComposerVersion($0).normalized }
+        let results = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var out: [String] = []
+                    for _ in 0..<200 { out = inputs.map { (try? ComposerVersion($0).normalized) ?? "error" } }
+                    return out
+                }
+            }
+            var all: [[String]] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        #expect(results.count == 8)
+        for r in results { #expect(r == expected) }
+    }
 }
