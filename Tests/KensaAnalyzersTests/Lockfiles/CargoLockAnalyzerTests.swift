@@ -44,7 +44,7 @@ import Testing
 
     @Test func hostileInput() throws {
         let fixture = try Data(contentsOf: Fixtures.root.appendingPathComponent("cargo/Cargo.lock"))
-        let cut = fixture.prefix(through: fixture.firstRange(of: Data("name = \"nix\"\nversion = \"0.2".utf8))!.upperBound - 1)
+        let cut = fixture.prefix(through: try #require(fixture.firstRange(of: Data("name = \"nix\"\nversion = \"0.2".utf8))).upperBound - 1)
         expectRefusal(analyzer, Data(cut), path: "Cargo.lock")
         expectRefusal(analyzer, Data("[package]\nname = 1\n".utf8), path: "Cargo.lock")
         let deep = Data("x = ".utf8) + Data(String(repeating: "[", count: 100_000).utf8) + Data(String(repeating: "]", count: 100_000).utf8)

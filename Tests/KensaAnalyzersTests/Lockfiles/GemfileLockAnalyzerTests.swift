@@ -37,7 +37,7 @@ import Testing
 
     @Test func hostileInput() throws {
         let fixture = try Data(contentsOf: Fixtures.root.appendingPathComponent("ruby/Gemfile.lock"))
-        let cut = fixture.prefix(through: fixture.firstRange(of: Data("    racc (1.7".utf8))!.upperBound - 1)
+        let cut = fixture.prefix(through: try #require(fixture.firstRange(of: Data("    racc (1.7".utf8))).upperBound - 1)
         expectRefusal(analyzer, Data(cut), path: "Gemfile.lock")
         expectRefusal(analyzer, Data("GEM\n  specs:\n      orphan (1.0)\n".utf8), path: "Gemfile.lock")
         expectRefusal(analyzer, Data("GEM\n  specs:\n    a (1.0)\n         deeper\n".utf8), path: "Gemfile.lock")

@@ -64,7 +64,7 @@ import Testing
     @Test func hostileInput() throws {
         let fixture = try Data(contentsOf: Fixtures.root.appendingPathComponent("pnpm/pnpm-lock-v6.yaml"))
         // Cut inside a flow mapping: `{integrity: sha512-…` never closes.
-        let cut = fixture.prefix(through: fixture.firstRange(of: Data("{integrity: sha512-6HH".utf8))!.upperBound)
+        let cut = fixture.prefix(through: try #require(fixture.firstRange(of: Data("{integrity: sha512-6HH".utf8))).upperBound)
         expectRefusal(analyzer, Data(cut), path: "pnpm-lock.yaml")
         expectRefusal(analyzer, Data("packages: {}\n".utf8), path: "pnpm-lock.yaml")
         expectRefusal(analyzer, Data("- a\n- b\n".utf8), path: "pnpm-lock.yaml")

@@ -81,7 +81,7 @@ import Testing
 
     @Test func hostileInput() throws {
         let fixture = try Data(contentsOf: Fixtures.root.appendingPathComponent("python/poetry.lock"))
-        let cut = fixture.prefix(through: fixture.firstRange(of: Data("name = \"idna\"\nversion = \"3".utf8))!.upperBound - 1)
+        let cut = fixture.prefix(through: try #require(fixture.firstRange(of: Data("name = \"idna\"\nversion = \"3".utf8))).upperBound - 1)
         expectRefusal(analyzer, Data(cut), path: "poetry.lock")
         expectRefusal(analyzer, Data("[tool]\nx = 1\n".utf8), path: "poetry.lock")
         expectRefusal(analyzer, Data("a = ".utf8) + Data(String(repeating: "[", count: 100_000).utf8), path: "poetry.lock")

@@ -136,12 +136,32 @@ struct PackageCollector {
         }
     }
 
+    /// Report order (`Package`'s `<`), then purl. Indices are sorted rather than the large
+    /// Package values, whose copies dominated the run time on big lock files.
     var packages: [Package] {
-        byPURL.values.map { package in
+        var packages: [Package] = []
+        var keys: [String] = []
+        packages.reserveCapacity(byPURL.count)
+        keys.reserveCapacity(byPURL.count)
+        for (key, package) in byPURL {
             var package = package
-            package.dependsOn.removeAll { $0 == package.purl.description }
-            return package
-        }.sorted { ($0 < $1) || (!($1 < $0) && $0.purl < $1.purl) }
+            package.dependsOn.removeAll { $0 == key }
+            packages.append(package)
+            keys.append(key)
+        }
+        let order = packages.withUnsafeBufferPointer { all in
+            all.indices.sorted { lhs, rhs in
+                if all[lhs].ecosystem != all[rhs].ecosystem { return all[lhs].ecosystem < all[rhs].ecosystem }
+                if all[lhs].name != all[rhs].name { return all[lhs].name < all[rhs].name }
+                if all[lhs].version != all[rhs].version { return all[lhs].version < all[rhs].version }
+                if all[lhs].location.path != all[rhs].location.path { return all[lhs].location.path < all[rhs].location.path }
+                if all[lhs].architecture != all[rhs].architecture {
+                    return (all[lhs].architecture ?? "") < (all[rhs].architecture ?? "")
+                }
+                return keys[lhs] < keys[rhs]
+            }
+        }
+        return order.map { packages[$0] }
     }
 }
 

@@ -29,7 +29,9 @@ enum StructuredText {
         try YAMLPrescan.check(input)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: input.text)
+            // The basic resolver: every scalar stays a string (versions such as `1.10` must not
+            // become numbers), and no regular expression runs per scalar.
+            node = try Yams.compose(yaml: input.text, .basic)
         } catch let error as YamlError {
             throw Lockfile.malformed(input, "not valid YAML (\(describe(error)))")
         } catch {

@@ -26,7 +26,7 @@ struct YarnClassicLockfile {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.drop { $0 == " " }
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let indent = line.count - trimmed.count
+            let indent = line.utf8.count - trimmed.utf8.count
             switch indent {
             case 0:
                 guard line.hasSuffix(":") else {
@@ -87,9 +87,19 @@ struct YarnClassicLockfile {
 
     static func unquote(_ text: Substring) -> String {
         let trimmed = text.hasSuffix(" ") ? Substring(text.reversed().drop { $0 == " " }.reversed()) : text
-        guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else { return String(trimmed) }
-        return trimmed.dropFirst().dropLast()
-            .replacingOccurrences(of: "\\\"", with: "\"")
-            .replacingOccurrences(of: "\\\\", with: "\\")
+        guard trimmed.utf8.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else { return String(trimmed) }
+        let inner = trimmed.dropFirst().dropLast()
+        guard inner.utf8.contains(UInt8(ascii: "\\")) else { return String(inner) }
+        var out = ""
+        var escaped = false
+        for character in inner {
+            if !escaped, character == "\\" {
+                escaped = true
+                continue
+            }
+            escaped = false
+            out.append(character)
+        }
+        return out
     }
 }
