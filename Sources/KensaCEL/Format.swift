@@ -28,15 +28,18 @@ enum Format {
         return (digits, dp + exp)
     }
 
-    static func goShortest(_ d: Double) -> String {
+    /// Shortest round-trip digits, in exponent form when the decimal exponent is below -4 or at
+    /// least `exponentAt`. With 6 and Go's names for infinities this is Go's `%g`, which
+    /// cel-go's string(double) uses; `%s` of the strings extension keeps plain digits longer.
+    static func goShortest(_ d: Double, exponentAt: Int = 21, goInfinity: Bool = false) -> String {
         if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        if d.isInfinite { return goInfinity ? (d < 0 ? "-Inf" : "+Inf") : (d < 0 ? "-Infinity" : "Infinity") }
         if d == 0 { return d.sign == .minus ? "-0" : "0" }
         let (digits, dp) = shortestDigits(d)
         let sign = d < 0 ? "-" : ""
         let exp = dp - 1
         let ds = String(decoding: digits, as: UTF8.self)
-        if exp < -4 || exp >= 21 {
+        if exp < -4 || exp >= exponentAt {
             var m = String(ds.prefix(1))
             if digits.count > 1 { m += "." + ds.dropFirst() }
             let e = abs(exp)

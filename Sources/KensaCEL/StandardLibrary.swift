@@ -104,7 +104,7 @@ enum StandardLibrary {
             case .string: return a[0]
             case .int(let i): return .string(String(i))
             case .uint(let u): return .string(String(u))
-            case .double(let d): return .string(Format.goShortest(d))
+            case .double(let d): return .string(Format.goShortest(d, exponentAt: 6, goInfinity: true))
             case .bool(let b): return .string(b ? "true" : "false")
             case .bytes(let b):
                 guard let s = utf8String(b) else { return .error(CELError(.conversion, "invalid UTF-8 in bytes, cannot convert to string")) }

@@ -185,6 +185,17 @@ final class LanguageTests: XCTestCase {
         assertValue("cel.block([[1, 2, 3]], cel.index(0).exists(cel.iterVar(0, 0), cel.iterVar(0, 0) == 3))", .bool(true))
     }
 
+    func testDoubleToStringFollowsGoPercentG() {
+        assertValue("string(123456.0)", .string("123456"))
+        assertValue("string(1000000.0)", .string("1e+06"))
+        assertValue("string(1234567.5)", .string("1.2345675e+06"))
+        assertValue("string(0.0001)", .string("0.0001"))
+        assertValue("string(0.00001)", .string("1e-05"))
+        assertValue("string(-0.0)", .string("-0"))
+        assertValue("string(double('Infinity'))", .string("+Inf"))
+        assertValue("'%s'.format([1000000.0])", .string("1000000"))
+    }
+
     func testStringFormatting() {
         assertValue("'%s has %d containers (%.1f%%)'.format(['web', 2, 66.666])", .string("web has 2 containers (66.7%)"))
         assertValue("'%x'.format([255])", .string("ff"))
