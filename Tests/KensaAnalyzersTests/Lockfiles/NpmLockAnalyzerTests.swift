@@ -50,6 +50,17 @@ import Testing
         ])
     }
 
+    /// Generated here by npm 10.8.2 (`npm install --package-lock-only --lockfile-version 2`)
+    /// from two local tarballs: v2 holds both the `packages` map and the v1 tree.
+    @Test func generatedVersion2PrefersPackagesMapAndReadsLicenses() throws {
+        let output = try analyzer.analyze(Fixtures.input("npm/package-lock-npm10-v2.json", as: "package-lock.json"))
+        #expect(golden(output) == [
+            "@acme/dep-a 1.2.0 pkg:npm/%40acme/dep-a@1.2.0",
+            "dep-b 2.0.1 pkg:npm/dep-b@2.0.1 -> pkg:npm/%40acme/dep-a@1.2.0",
+        ])
+        #expect(output.packages.map(\.licenses) == [["MIT"], ["ISC"]])
+    }
+
     @Test func emptyLockHasNoPackages() throws {
         let data = Data(#"{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"x"}}}"#.utf8)
         #expect(try analyzer.analyze(AnalyzerInput(path: "package-lock.json", content: data)).packages.isEmpty)

@@ -60,8 +60,10 @@ struct NpmLockAnalyzer: Analyzer {
                 }
             }
             let isDev = entry.flag("dev") || entry.flag("devOptional")
+            // npm 9+ copies each package's `license` into the lock.
+            let licenses = entry.string("license").map { [$0] } ?? []
             collector.add(name: NpmNames.fullName(purl), version: purl.version ?? "", ecosystem: .npm, purl: purl,
-                          isDev: isDev, dependsOn: dependsOn)
+                          isDev: isDev, dependsOn: dependsOn, licenses: licenses)
         }
     }
 
