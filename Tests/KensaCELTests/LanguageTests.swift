@@ -133,6 +133,9 @@ final class LanguageTests: XCTestCase {
         assertValue("'a1b22c333'.findAll('[0-9]+')", .list([.string("1"), .string("22"), .string("333")]))
         assertValue("'a1b22c333'.findAll('[0-9]+', 2)", .list([.string("1"), .string("22")]))
         assertValue("'abc'.findAll('')", .list([.string(""), .string(""), .string(""), .string("")]))
+        // Go's FindAllString: an empty match right after a match is dropped.
+        assertValue("'abc'.findAll('a*')", .list([.string("a"), .string(""), .string("")]))
+        assertValue("'aXbbXc'.findAll('X|b*')", .list([.string(""), .string("X"), .string("bb"), .string("X"), .string("")]))
         assertErrorValue("'a'.matches('(a')", contains: "invalid regular expression")
         assertErrorValue("'a'.matches('(a)\\\\1')", contains: "backreferences")
         assertErrorValue("'a'.matches('a**')", contains: "nested repetition")
