@@ -18,6 +18,7 @@ struct YarnLockAnalyzer: Analyzer {
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try Lockfile.checkSize(file)
+        try Lockfile.checkLineCount(file)
         if isBerry(file.content) {
             return try analyzeBerry(file)
         }

@@ -51,13 +51,14 @@ enum Lockfile {
     /// `\r` is kept for the caller to drop.
     static func lines(_ text: String) -> LineSequence { LineSequence(text: text) }
 
-    /// Occurrences of one byte, found with memchr (fast even in debug builds).
-    static func count(_ byte: UInt8, in data: Data) -> Int {
+    /// Occurrences of one byte, found with memchr (fast even in debug builds); counting
+    /// stops past `limit`.
+    static func count(_ byte: UInt8, in data: Data, limit: Int = maxElements) -> Int {
         data.withUnsafeBytes { buffer in
             guard var cursor = buffer.baseAddress else { return 0 }
             let end = cursor + buffer.count
             var found = 0
-            while cursor < end, let hit = memchr(cursor, Int32(byte), end - cursor) {
+            while found <= limit, cursor < end, let hit = memchr(cursor, Int32(byte), end - cursor) {
                 found += 1
                 cursor = UnsafeRawPointer(hit) + 1
             }
