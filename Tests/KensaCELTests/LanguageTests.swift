@@ -74,6 +74,18 @@ final class LanguageTests: XCTestCase {
         for i in 0..<64 { XCTAssertEqual(results.get(i), Int64(i) * 2 + 2) }
     }
 
+    func testLibrariesAreThreadSafe() throws {
+        let p = try CELEnvironment().compile(
+            "s.matches(pat) && s.matches('^\\\\p{L}+$') && t.getHours('Asia/Kathmandu') == 5 && '%s-%d'.format([s, 1]) != '' && quantity('1Gi').isGreaterThan(quantity('1Mi'))")
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 32) { i in
+            let act = CELActivation(["s": .string("héllo"), "pat": .string("l{\(1 + i % 2)}"),
+                                     "t": .timestamp(CELTimestamp(seconds: 1_234_567_890, nanos: 0))])
+            if case .bool(true)? = try? p.evaluate(act) { results.set(i, 1) }
+        }
+        for i in 0..<32 { XCTAssertEqual(results.get(i), 1, "evaluation \(i)") }
+    }
+
     func testErrorsAreAbsorbedCommutatively() {
         assertValue("1 / 0 == 1 || true", .bool(true))
         assertValue("true || 1 / 0 == 1", .bool(true))
