@@ -82,6 +82,13 @@ import Testing
         #expect((entry?.array("list"))?.count == 3)
     }
 
+    @Test func duplicateKeysAndSeveralDocumentsAreMalformed() {
+        #expect(throws: KensaError(.malformed, input: "x.yaml", reason: "not valid YAML (duplicate keys a)")) {
+            try yaml("a: 1\na: 2\n")
+        }
+        #expect(throws: KensaError.self) { try yaml("a: 1\n---\nb: 2\n") }
+    }
+
     @Test func anchorsAndAliasesAreRefused() {
         for text in ["a: &x 1\nb: *x\n", "a: [*x]\n", "- &x a\n- *x\n", "a: {b: *x}\n"] {
             #expect(throws: KensaError.self) { try yaml(text) }

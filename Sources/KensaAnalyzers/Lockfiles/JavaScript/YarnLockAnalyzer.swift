@@ -96,7 +96,7 @@ struct YarnLockAnalyzer: Analyzer {
         if reference.hasPrefix("npm:") {
             let version = String(reference.dropFirst(4))
             // An alias resolution reads `alias@npm:real@1.0.0`.
-            if let alias = NpmNames.splitSpecifier(version), !alias.range.isEmpty, version.contains("@") {
+            if let alias = NpmNames.splitSpecifier(version) {
                 return NpmNames.purl(name: alias.name, version: alias.range)
             }
             return NpmNames.purl(name: name, version: version)

@@ -110,6 +110,8 @@ enum StructuredText {
             return "\(problem) at line \(mark.line)"
         case let .reader(problem, _, _, _):
             return problem
+        case let .duplicatedKeysInMapping(duplicates, _):
+            return "duplicate keys " + duplicates.sorted().prefix(3).joined(separator: ", ")
         default:
             return "unreadable"
         }
