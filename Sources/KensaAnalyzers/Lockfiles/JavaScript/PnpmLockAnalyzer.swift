@@ -62,7 +62,8 @@ struct PnpmLockAnalyzer: Analyzer {
         for (key, purl) in purls {
             let node = nodes.object(key) ?? [:]
             let isDev: Bool
-            if let flag = (packages.object(stripPeers(key, layout: layout)) ?? node)["dev"] {
+            // 5.x/6.x flag each entry (a peer variant carries its own); 9.x flags none.
+            if let flag = node["dev"] ?? packages.object(stripPeers(key, layout: layout))?["dev"] {
                 isDev = (flag as? String) == "true"
             } else {
                 isDev = development.contains(key) && !production.contains(key)
