@@ -10,10 +10,13 @@ public indirect enum CELStaticType: Sendable, Equatable, CustomStringConvertible
     case map(CELStaticType, CELStaticType)
     case optional(CELStaticType)
     case object(String)
+    /// A type not yet constrained, as the element type of `[]` or of `optional.none()`; it
+    /// takes the type it is joined with, and is reported as `dyn` when nothing constrains it.
+    case unconstrained
 
     public var description: String {
         switch self {
-        case .dyn: return "dyn"
+        case .dyn, .unconstrained: return "dyn"
         case .null: return "null_type"
         case .bool: return "bool"
         case .int: return "int"
@@ -31,17 +34,32 @@ public indirect enum CELStaticType: Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    var isDyn: Bool { self == .dyn }
+    var isDyn: Bool { self == .dyn || self == .unconstrained }
     var isNumber: Bool { self == .int || self == .uint || self == .double }
 
     /// The least specific type both sides fit (dyn when they differ).
     func join(_ o: CELStaticType) -> CELStaticType {
         if self == o { return self }
         switch (self, o) {
+        case (.unconstrained, _): return o
+        case (_, .unconstrained): return self
+        case (.null, .optional), (.null, .object): return o
+        case (.optional, .null), (.object, .null): return self
         case (.list(let a), .list(let b)): return .list(a.join(b))
         case (.map(let k1, let v1), .map(let k2, let v2)): return .map(k1.join(k2), v1.join(v2))
         case (.optional(let a), .optional(let b)): return .optional(a.join(b))
         default: return .dyn
+        }
+    }
+
+    /// Unconstrained parts reported as dyn.
+    var resolved: CELStaticType {
+        switch self {
+        case .unconstrained: return .dyn
+        case .list(let e): return .list(e.resolved)
+        case .map(let k, let v): return .map(k.resolved, v.resolved)
+        case .optional(let t): return .optional(t.resolved)
+        default: return self
         }
     }
 
@@ -127,13 +145,13 @@ struct Checker {
                 }
                 elem = elem.map { $0.join(t) } ?? t
             }
-            return .list(elem ?? .dyn)
+            return .list(elem ?? .unconstrained)
         case .map(let entries):
             var kt: CELStaticType?, vt: CELStaticType?
             for en in entries {
                 let k = try check(en.key)
                 switch k {
-                case .int, .uint, .bool, .string, .dyn: break
+                case .int, .uint, .bool, .string, .dyn, .unconstrained: break
                 default: throw fail("unsupported map key type: \(k)")
                 }
                 var v = try check(en.value)
@@ -141,7 +159,7 @@ struct Checker {
                 kt = kt.map { $0.join(k) } ?? k
                 vt = vt.map { $0.join(v) } ?? v
             }
-            return .map(kt ?? .dyn, vt ?? .dyn)
+            return .map(kt ?? .unconstrained, vt ?? .unconstrained)
         case .message: return .dyn
         case .comprehension(let c): return try comprehension(c)
         case .call(let target, let name, let args):
@@ -176,7 +194,7 @@ struct Checker {
     func select(_ t: CELStaticType, _ field: String, testOnly: Bool, optional: Bool) throws(CELProgramError) -> CELStaticType {
         let result: CELStaticType
         switch t {
-        case .dyn: result = .dyn
+        case .dyn, .unconstrained: result = .dyn
         case .map(let k, let v):
             guard k == .string || k.isDyn else { throw fail("type '\(t)' does not support field selection") }
             result = v
@@ -192,7 +210,7 @@ struct Checker {
     func index(_ t: CELStaticType, _ i: CELStaticType, optional: Bool) throws(CELProgramError) -> CELStaticType {
         let result: CELStaticType
         switch t {
-        case .dyn: result = .dyn
+        case .dyn, .unconstrained: result = .dyn
         case .list(let e):
             guard i == .int || i == .uint || i.isDyn else { throw noOverload("_[_]", [t, i]) }
             result = e
@@ -210,7 +228,7 @@ struct Checker {
         case .eq, .ne: return .bool
         case .in:
             switch b {
-            case .list, .map, .dyn: return .bool
+            case .list, .map, .dyn, .unconstrained: return .bool
             default: throw noOverload("@in", [a, b])
             }
         case .lt, .le, .gt, .ge:
@@ -250,14 +268,14 @@ struct Checker {
             var inner = CELStaticType.dyn
             switch range {
             case .optional(let t): inner = t
-            case .dyn: break
+            case .dyn, .unconstrained: break
             default: throw noOverload(c.kind == .optMap ? "optMap" : "optFlatMap", [range])
             }
             locals.append((c.var1, inner))
             let body = try check(c.args[0])
             if c.kind == .optMap { return .optional(body) }
             switch body {
-            case .optional, .dyn: return body
+            case .optional, .dyn, .unconstrained: return body
             default: throw fail("optFlatMap() must return an optional, not \(body)")
             }
         default: break
@@ -266,7 +284,7 @@ struct Checker {
         switch range {
         case .list(let e): elem = e; if c.var2 != nil { v1 = .int; v2 = e } else { v1 = e }
         case .map(let k, let v): elem = k; v1 = k; v2 = v
-        case .dyn: break
+        case .dyn, .unconstrained: break
         default: throw fail("expression of type '\(range)' cannot be the range of a comprehension (must be list, map, or dynamic)")
         }
         locals.append((c.var1, v1))
@@ -296,7 +314,7 @@ struct Checker {
         case "size":
             guard a.count == 1 else { break }
             switch a[0] {
-            case .string, .bytes, .list, .map, .dyn: return .int
+            case .string, .bytes, .list, .map, .dyn, .unconstrained: return .int
             default: throw noOverload(name, a)
             }
         case "contains", "startsWith", "endsWith", "matches":
@@ -309,6 +327,19 @@ struct Checker {
             return results[name] ?? .dyn
         case "type": return .type
         case "dyn": return .dyn
+        case "optional.of", "optional.ofNonZeroValue":
+            return a.count == 1 ? .optional(a[0]) : .dyn
+        case "optional.none": return .optional(.unconstrained)
+        case "hasValue": return .bool
+        case "value":
+            if a.count == 1, case .optional(let t) = a[0] { return t }
+            return .dyn
+        case "orValue":
+            if a.count == 2, case .optional(let t) = a[0] { return t.join(a[1]) }
+            return .dyn
+        case "or":
+            if a.count == 2, case .optional = a[0] { return a[0].join(a[1]) }
+            return .dyn
         case "lowerAscii", "upperAscii", "trim", "charAt", "substring", "replace", "strings.quote":
             guard let f = a.first, stringy(f) || f.isDyn else { throw noOverload(name, a) }
             return .string
@@ -335,5 +366,5 @@ extension CELStaticType {
 
 extension CELProgram {
     /// The static type checked mode inferred (`dyn` in dynamic mode or when unknowable).
-    public var resultType: CELStaticType { checkedType }
+    public var resultType: CELStaticType { checkedType.resolved }
 }

@@ -33,7 +33,7 @@ final class CheckerTests: XCTestCase {
             ("[1, 2]", .list(.int)), ("{'a': 1}", .map(.string, .int)), ("[1, 'a']", .list(.dyn)),
             ("object.spec.replicas > 1", .bool), ("n + 1", .int), ("object.x", .dyn),
             ("[1.0, 2.0].map(x, x * 2.0 > 1.0)", .list(.bool)), ("[1, 2].filter(x, x > 1)", .list(.int)),
-            ("string(n)", .string), ("optional.of(1)", .dyn), ("{'a': {'b': 1}}.?a", .optional(.map(.string, .int))),
+            ("string(n)", .string), ("optional.of(1)", .optional(.int)), ("[[], [1]]", .list(.list(.int))), ("[]", .list(.dyn)), ("[optional.none(), optional.of(2u)]", .list(.optional(.uint))), ("{'a': {'b': 1}}.?a", .optional(.map(.string, .int))),
             ("timestamp('2020-01-01T00:00:00Z') - timestamp('2019-01-01T00:00:00Z')", .duration),
         ]
         for (text, type) in cases {

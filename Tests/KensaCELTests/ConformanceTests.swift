@@ -127,8 +127,8 @@ enum ConformanceCase {
         for key in ["bindings", "value", "type_env"] {
             if let r = mentionsProto(t[key]) { return .skip(r) }
         }
-        if t["check_only"] as? Bool == true || t["typed_result"] != nil {
-            return .skip("asserts checker-deduced types (typed_result/check_only)")
+        if let typed = t["typed_result"] as? [String: Any] {
+            return runTyped(t, typed)
         }
         if t["unknown"] != nil || t["any_unknowns"] != nil { return .skip("expects unknown sets") }
 
@@ -172,6 +172,43 @@ enum ConformanceCase {
         }
         if strictEqual(result, expected) { return .pass }
         return .fail("expected \(show(expected)), got \(show(result))")
+    }
+
+    /// typed_result: the checker's deduced type must equal the expected one (and the value,
+    /// unless check_only).
+    static func runTyped(_ t: [String: Any], _ typed: [String: Any]) -> Outcome {
+        let decls = t["type_env"] as? [[String: Any]] ?? []
+        if decls.contains(where: { $0["function"] != nil }) { return .skip("declares function signatures (type_env functions)") }
+        guard let want = exactType(typed["deduced_type"]) else { return .skip("expected type not modelled") }
+        var declared = Set<String>()
+        var types: [String: CELStaticType] = [:]
+        for d in decls { if let n = d["name"] as? String, let i = d["ident"] as? [String: Any] { declared.insert(n); types[n] = staticType(i["type"]) } }
+        let env = CELEnvironment(container: t["container"] as? String ?? "", declaredVariables: declared, variableTypes: types)
+        let program: CELProgram
+        do { program = try env.compile(t["expr"] as? String ?? "") } catch { return .fail("compile threw \(error)") }
+        if program.resultType != want { return .fail("deduced \(program.resultType), expected \(want)") }
+        if t["check_only"] as? Bool == true { return .pass }
+        guard let r = typed["result"], let expected = decode(r) else { return .pass }
+        guard let v = try? program.evaluate(CELActivation()) else { return .fail("evaluation threw") }
+        return strictEqual(v, expected) ? .pass : .fail("expected \(show(expected)), got \(show(v))")
+    }
+
+    /// A cel.expr.Type as the checker reports it; nil for what it does not model.
+    static func exactType(_ any: Any?) -> CELStaticType? {
+        guard let o = any as? [String: Any] else { return nil }
+        if o.keys.contains("null") { return .null }
+        if o["dyn"] != nil { return .dyn }
+        if let p = o["primitive"] as? String {
+            let m: [String: CELStaticType] = ["BOOL": .bool, "INT64": .int, "UINT64": .uint, "DOUBLE": .double, "STRING": .string, "BYTES": .bytes]
+            return m[p]
+        }
+        if let w = o["well_known"] as? String { return w == "TIMESTAMP" ? .timestamp : (w == "DURATION" ? .duration : nil) }
+        if let l = o["list_type"] as? [String: Any] { return exactType(l["elem_type"]).map { .list($0) } }
+        if let m = o["map_type"] as? [String: Any], let k = exactType(m["key_type"]), let v = exactType(m["value_type"]) { return .map(k, v) }
+        if let a = o["abstract_type"] as? [String: Any], a["name"] as? String == "optional_type",
+           let ps = a["parameter_types"] as? [Any], ps.count == 1, let inner = exactType(ps[0]) { return .optional(inner) }
+        if o["type"] != nil { return .type }
+        return nil
     }
 
     /// A cel.expr.Type from a type_env declaration, as far as the checker models it.
