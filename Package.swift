@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kensa", targets: ["kensa"]),
+        // Libraries only for Benchmarks/ (a separate package); kensa itself is the executable.
+        .library(name: "KensaVersion", targets: ["KensaVersion"]),
+        .library(name: "KensaCEL", targets: ["KensaCEL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +27,7 @@ let package = Package(
         .target(name: "KensaCore"),
         .target(name: "KensaVersion"),
         .target(name: "KensaCEL"),
+        .target(name: "KensaChecks", dependencies: ["KensaCore", "KensaCEL", "Yams"]),
         .target(name: "KensaArtifact", dependencies: ["KensaCore", "CISAL", "CArchive"]),
         .target(name: "KensaAnalyzers", dependencies: [
             "KensaCore", "KensaArtifact", "CArchive", "Yams", "TOMLKit",
@@ -47,13 +51,14 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kensa", dependencies: [
-            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL",
+            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "KensaCoreTests", dependencies: ["KensaCore"]),
         .testTarget(name: "KensaVersionTests", dependencies: ["KensaVersion"]),
         .testTarget(name: "KensaCELTests", dependencies: ["KensaCEL"]),
+        .testTarget(name: "KensaChecksTests", dependencies: ["KensaChecks", "KensaCEL", "KensaCore"], exclude: ["Fixtures"]),
         .testTarget(name: "KensaArtifactTests", dependencies: ["KensaArtifact"]),
         .testTarget(name: "KensaAnalyzersTests", dependencies: ["KensaAnalyzers"]),
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
