@@ -100,29 +100,12 @@ public struct NpmRange: Sendable, CustomStringConvertible {
     static func parseSet(_ raw: String) -> [Comparator]? {
         var range = String(trimJSWhitespace(raw))
         if let hyphen = hyphenReplace(range) { range = hyphen }
-        // `> 1.2.3` → `>1.2.3`, `~ 1.2` / `~> 1.2` → `~1.2`, `^ 1.2` → `^1.2`.
-        var tokens: [String] = []
-        var pending = ""
-        for t in splitSpaces(range) {
-            if ["<", ">", "<=", ">=", "="].contains(t) && pending.isEmpty {
-                pending = t; continue
-            }
-            if ["~", "~>", "^"].contains(t) && pending.isEmpty {
-                pending = t == "~>" ? "~" : t; continue
-            }
-            if !pending.isEmpty {
-                let startsLikeVersion = t.utf8.first.map { c in isDigit(c) || c == 0x76 || c == 0x3D || c == 0x78 || c == 0x58 || c == 0x2A } ?? false
-                if startsLikeVersion || pending == "~" || pending == "^" {
-                    tokens.append(pending + t)
-                } else {
-                    tokens.append(pending); tokens.append(t)
-                }
-                pending = ""
-            } else {
-                tokens.append(t)
-            }
-        }
-        if !pending.isEmpty { tokens.append(pending) }
+        // node-semver's global rewrites, in its order: `> 1.2.3` → `>1.2.3` (COMPARATORTRIM),
+        // `~ 1.2` / `~> 1.2` → `~1.2` (TILDETRIM), `^ 1.2` → `^1.2` (CARETTRIM).
+        var b = comparatorTrim(Array(range.utf8))
+        b = loneOperatorTrim(b, tilde: true)
+        b = loneOperatorTrim(b, tilde: false)
+        var tokens = splitSpaces(String(decoding: b, as: UTF8.self))
         if tokens.isEmpty { tokens = [""] }
 
         var comparators: [String] = []
@@ -131,16 +114,112 @@ public struct NpmRange: Sendable, CustomStringConvertible {
             let pieces = splitSpaces(rewritten)
             comparators.append(contentsOf: pieces.isEmpty ? [""] : pieces)
         }
+        // Every comparator must parse before the null set short-cuts the rest, as in node-semver.
+        var parsed: [Comparator] = []
+        for text in comparators {
+            guard let c = parseComparator(isGTE0(text) ? "" : text) else { return nil }
+            parsed.append(c)
+        }
         var result: [Comparator] = []
         var seen: Set<String> = []
-        for text in comparators {
-            let t = text == ">=0.0.0" ? "" : text
-            guard let c = parseComparator(t) else { return nil }
+        for c in parsed {
             if c.value == "<0.0.0-0" { return [c] }
             if seen.insert(c.value).inserted { result.append(c) }
         }
         if result.count > 1 { result.removeAll { $0.isAny } }
         return result
+    }
+
+    /// node-semver's GTE0 test, `^\s*>=\s*0\.0\.0\s*$` — written in its source as a plain
+    /// string, so the dots are regex wildcards: any `>=0?0?0` comparator means "any version".
+    static func isGTE0(_ s: String) -> Bool {
+        let u = Array(s.unicodeScalars)
+        return u.count == 7 && u[0] == ">" && u[1] == "=" && u[2] == "0" && u[4] == "0" && u[6] == "0"
+            && u[3] != "\n" && u[5] != "\n" && u[3] != "\r" && u[5] != "\r"
+    }
+
+    /// COMPARATORTRIM, `(\s*)GTLT\s*(LOOSEPLAIN|XRANGEPLAIN)` replaced by `$1$2$3` everywhere:
+    /// the space between an operator and the version after it is removed.
+    static func comparatorTrim(_ s: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        var p = 0
+        while p < s.count {
+            if let m = comparatorMatch(s, p) {
+                out.append(contentsOf: s[p..<m.operatorEnd])
+                out.append(contentsOf: s[m.versionStart..<m.end])
+                p = m.end
+            } else {
+                out.append(s[p]); p += 1
+            }
+        }
+        return out
+    }
+
+    /// A COMPARATORTRIM match starting at `p`: where its operator ends, where its version
+    /// starts and where the match ends.
+    static func comparatorMatch(_ s: [UInt8], _ p: Int) -> (operatorEnd: Int, versionStart: Int, end: Int)? {
+        var i = p
+        while i < s.count && isSpace(s[i]) { i += 1 }
+        // GTLT `((?:<|>)?=?)`, longest first, then shorter on failure.
+        var candidates: [Int] = []
+        if i < s.count && (s[i] == 0x3C || s[i] == 0x3E) {
+            if i + 1 < s.count && s[i + 1] == 0x3D { candidates.append(i + 2) }
+            candidates.append(i + 1)
+        } else if i < s.count && s[i] == 0x3D {
+            candidates.append(i + 1)
+        }
+        candidates.append(i)
+        for opEnd in candidates {
+            var j = opEnd
+            while j < s.count && isSpace(s[j]) { j += 1 }
+            if let end = looseOrXRangeEnd(s, j) { return (opEnd, j, end) }
+        }
+        return nil
+    }
+
+    /// Where `LOOSEPLAIN` or else `XRANGEPLAIN` (not anchored) ends when matched at `j`.
+    static func looseOrXRangeEnd(_ s: [UInt8], _ j: Int) -> Int? {
+        var k = j
+        while k < s.count && (s[k] == 0x76 || s[k] == 0x3D || isSpace(s[k])) { k += 1 }
+        // LOOSEPLAIN: N.N.N, then `-?` loose pre-release identifiers, then build.
+        func digits(_ i: Int) -> Int? {
+            var e = i
+            while e < s.count && isDigit(s[e]) { e += 1 }
+            return e > i ? e : nil
+        }
+        if let a = digits(k), a < s.count, s[a] == 0x2E, let b = digits(a + 1), b < s.count, s[b] == 0x2E, let c = digits(b + 1) {
+            var e = c
+            var q = e
+            if q < s.count && s[q] == 0x2D { q += 1 }
+            if let (_, pe) = identifiers(s, q, prerelease: false) { e = pe }
+            if e < s.count && s[e] == 0x2B, let (_, be) = identifiers(s, e + 1, prerelease: false) { e = be }
+            return e
+        }
+        var m = k
+        return matchXRange(s, &m) != nil ? m : nil
+    }
+
+    /// TILDETRIM `(\s*)~>?\s+` → `$1~` and CARETTRIM `(\s*)\^\s+` → `$1^`.
+    static func loneOperatorTrim(_ s: [UInt8], tilde: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        var p = 0
+        while p < s.count {
+            let c = s[p]
+            if (tilde && c == 0x7E) || (!tilde && c == 0x5E) {
+                var q = p + 1
+                if tilde && q < s.count && s[q] == 0x3E { q += 1 }
+                var r = q
+                while r < s.count && isSpace(s[r]) { r += 1 }
+                if r > q {
+                    out.append(c)
+                    p = r
+                    continue
+                }
+            }
+            out.append(c); p += 1
+        }
+        return out
     }
 
     /// `^GTLT\s*(FULLPLAIN)$|^$`, then a strict SemVer.
