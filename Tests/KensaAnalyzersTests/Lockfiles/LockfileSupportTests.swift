@@ -82,6 +82,16 @@ import Testing
         #expect((entry?.array("list"))?.count == 3)
     }
 
+    @Test func emptyFlowCollectionsCloseAgain() throws {
+        // pnpm 9 writes `name@version: {}` for every snapshot without dependencies.
+        var text = "lockfileVersion: '9.0'\nsnapshots:\n"
+        for index in 0..<(Lockfile.maxDepth * 3) { text += "  pkg-\(index)@1.0.0: {}\n  other-\(index)@1.0.0: [ ]\n" }
+        let root = try yaml(text)
+        #expect(root.object("snapshots")?.count == Lockfile.maxDepth * 6)
+        let output = try PnpmLockAnalyzer().analyze(AnalyzerInput(path: "pnpm-lock.yaml", content: Data(text.utf8)))
+        #expect(output.packages.count == Lockfile.maxDepth * 6)
+    }
+
     @Test func duplicateKeysAndSeveralDocumentsAreMalformed() {
         #expect(throws: KensaError(.malformed, input: "x.yaml", reason: "not valid YAML (duplicate keys a)")) {
             try yaml("a: 1\na: 2\n")

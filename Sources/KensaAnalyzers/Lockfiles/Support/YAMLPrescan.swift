@@ -64,11 +64,16 @@ enum YAMLPrescan {
                     continue
                 }
                 let tokenStart = previous == nil
-                    || (previousWasSpace && isIndicator(previous!))
+                    || (previousWasSpace && previous.map(isIndicator) == true)
                     || (flowDepth > 0 && (previous == UInt8(ascii: "[") || previous == UInt8(ascii: "{")
                         || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")))
                 if byte == UInt8(ascii: "#"), previousWasSpace { break }
-                if tokenStart {
+                if flowDepth > 0, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                    flowDepth -= 1
+                } else if flowDepth > 0, byte == UInt8(ascii: ",") {
+                    elements += 1
+                    if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "YAML values", limit: Lockfile.maxElements) }
+                } else if tokenStart {
                     switch byte {
                     case UInt8(ascii: "'"), UInt8(ascii: "\""):
                         quote = byte
@@ -82,11 +87,6 @@ enum YAMLPrescan {
                     default:
                         break
                     }
-                } else if flowDepth > 0, byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
-                    flowDepth -= 1
-                } else if flowDepth > 0, byte == UInt8(ascii: ",") {
-                    elements += 1
-                    if elements > Lockfile.maxElements { throw Lockfile.tooMany(input, "YAML values", limit: Lockfile.maxElements) }
                 }
                 if indents.count + dashes + flowDepth > Lockfile.maxDepth {
                     throw KensaError(.limitExceeded, input: input.path,
