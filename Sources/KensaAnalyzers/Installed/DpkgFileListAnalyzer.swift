@@ -14,9 +14,8 @@ struct DpkgFileListAnalyzer: Analyzer {
 
     func analyze(_ file: AnalyzerInput) throws -> AnalyzerOutput {
         try file.requireSize(atMost: InstalledLimits.database)
-        let owned = file.text.split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { $0.hasPrefix("/") && $0 != "/." }
+        let owned = file.text.lines.map { $0.trimmingBlanks() }
+            .filter { $0.hasPrefix("/") && $0 != "/." }.map(String.init)
         return AnalyzerOutput(ownedFiles: owned)
     }
 }

@@ -100,15 +100,19 @@ struct ELFFile {
     /// `size` bytes at virtual address `address`, through the loadable segments (or, for
     /// files without program headers, the sections).
     func read(address: UInt64, size: Int) -> UnsafeRawBufferPointer? {
+        // Offsets and sizes come from the file: the additions are checked so that a hostile
+        // header cannot overflow them.
         for segment in segments where segment.type == 1 && address >= segment.address {
             let delta = address - segment.address
             guard delta < UInt64(segment.fileSize), size <= segment.fileSize - Int(delta) else { continue }
-            return slice(offset: segment.offset + Int(delta), size: size)
+            let (offset, overflow) = segment.offset.addingReportingOverflow(Int(delta))
+            return overflow ? nil : slice(offset: offset, size: size)
         }
         for section in sections where address >= section.address && section.address != 0 {
             let delta = address - section.address
             guard delta < UInt64(section.size), size <= section.size - Int(delta) else { continue }
-            return slice(offset: section.offset + Int(delta), size: size)
+            let (offset, overflow) = section.offset.addingReportingOverflow(Int(delta))
+            return overflow ? nil : slice(offset: offset, size: size)
         }
         return nil
     }

@@ -20,7 +20,7 @@ struct RubyGemspecAnalyzer: Analyzer {
         var licenses: [String] = []
         var stub: (name: String, version: String)?
         for rawLine in file.text.lines {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = String(rawLine.trimmingBlanks())
             if line.hasPrefix("# stub: ") {
                 // `# stub: rake 13.0.6 ruby lib`
                 let words = line.dropFirst("# stub: ".count).split(separator: " ")

@@ -87,6 +87,15 @@ import KensaCore
         // A pointer-format blob whose pointers point far outside the file.
         let wild = SyntheticELF.pointerFormat(goVersion: "go1.16", modinfo: "", corruptPointers: true)
         #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: "x", content: wild, mode: 0o755)) } == .malformed)
+        // A segment claiming to start at the largest offset and to span the address space.
+        var huge64 = [UInt8](SyntheticELF.pointerFormat(goVersion: "go1.16", modinfo: ""))
+        SyntheticELF.put(&huge64, 72, UInt64(Int64.max), 8)
+        SyntheticELF.put(&huge64, 96, UInt64(Int64.max), 8)
+        #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: "x", content: Data(huge64), mode: 0o755)) } == nil)
+        huge64.withUnsafeBytes { bytes in
+            let elf = ELFFile(bytes)
+            #expect(elf?.read(address: SyntheticELF.base + 0x140, size: 16) == nil)
+        }
         // Inline format claiming a 2^62-byte string.
         let huge = SyntheticELF.inlineFormat(payload: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f])
         #expect(kensaErrorKind { _ = try analyzer.run(AnalyzerInput(path: "x", content: huge, mode: 0o755)) } == .malformed)
