@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Testing
@@ -152,5 +153,37 @@ import Testing
         #expect(oversized == 1)
         #expect(detector.stats.events == 2)
         #expect(detector.stats.malformed == 7)
+    }
+}
+
+@Suite struct WebhookLimitsTests {
+    @Test func oversizedBodiesAndOtherMethodsAreRefused() async throws {
+        let detector = Detector(engine: try TestData.k8sEngine(), sinks: [], hostname: "test")
+        let server = try await AuditWebhookServer.start(AuditWebhookConfig(host: "127.0.0.1", port: 0, maxBodyBytes: 4096),
+                                                        group: MultiThreadedEventLoopGroup.singleton) { detector.handleAudit($0, origin: "w") }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func send(_ method: HTTPMethod, _ body: String) async throws -> UInt {
+            var req = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/")
+            req.method = method
+            if !body.isEmpty { req.body = .bytes(ByteBuffer(string: body)) }
+            let resp = try await client.execute(req, timeout: .seconds(10))
+            _ = try await resp.body.collect(upTo: 1 << 20)
+            return resp.status.code
+        }
+        let big = "{\"kind\":\"EventList\",\"items\":[],\"pad\":\"" + String(repeating: "x", count: 10_000) + "\"}"
+        let results = (try? await send(.POST, big), try? await send(.GET, ""))
+        try await client.shutdown()
+        await server.close()
+        #expect(results.0 == 413)
+        #expect(results.1 == 405)
+        #expect(detector.stats.events == 0)
+    }
+
+    @Test func addressParsing() throws {
+        #expect(try AuditWebhookConfig.parseAddress("127.0.0.1:8443") == ("127.0.0.1", 8443))
+        #expect(try AuditWebhookConfig.parseAddress(":9000") == ("0.0.0.0", 9000))
+        #expect(try AuditWebhookConfig.parseAddress("[::1]:9000") == ("::1", 9000))
+        #expect(throws: RuntimeError.self) { try AuditWebhookConfig.parseAddress("localhost") }
+        #expect(throws: RuntimeError.self) { try AuditWebhookConfig.parseAddress("h:99999") }
     }
 }
