@@ -29,6 +29,12 @@ let package = Package(
             path: "Benchmarks/CELBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "RuntimeBenchmarks",
+            dependencies: [.product(name: "Benchmark", package: "package-benchmark"), .product(name: "KensaRuntime", package: "kensa")],
+            path: "Benchmarks/RuntimeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
