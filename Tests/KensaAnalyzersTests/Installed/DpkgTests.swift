@@ -121,6 +121,14 @@ import KensaCore
         #expect(out.ownedFiles.contains("/etc/skel/.bashrc"))
         #expect(!out.ownedFiles.contains("/."))
         #expect(out.ownedFiles.count == 166)
+        // Distroless: md5sums beside the status.d stanzas.
+        #expect(lists.wants(path: "var/lib/dpkg/status.d/libssl3.md5sums", size: 1, mode: 0o644))
+        let md5 = try lists.run("var/lib/dpkg/status.d/libssl3.md5sums", """
+            0e5f0f9c3d4a4b1f8b2d8a0c9e1f2a3b  usr/lib/x86_64-linux-gnu/libssl.so.3
+            4d9c0b6a1e2f3a4b5c6d7e8f9a0b1c2d  usr/share/doc/libssl3/copyright
+            garbage
+            """)
+        #expect(md5.ownedFiles == ["/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/share/doc/libssl3/copyright"])
     }
 
     @Test func hostileStatus() throws {
