@@ -86,6 +86,36 @@ struct SchemeTests {
         #expect(throws: VersionError.self) { try NpmRange("not a range") }
     }
 
+    /// Quirks of node-semver 7.3.5's regular-expression rewrites, each checked against the
+    /// real node-semver on this machine while fuzzing.
+    @Test func npmRangeQuirks() throws {
+        // GTE0 is written `0\.0\.0` in a plain JS string, so its dots match any character:
+        // ">=0.010" is read as "any version".
+        #expect(npmSatisfies("2.0.0", ">= 0.010"))
+        #expect(!npmSatisfies("2.0.0-0", ">= 0.010"))
+        // COMPARATORTRIM runs over the whole string: ">*= 1.2.3" becomes ">*=1.2.3", the
+        // star rewrite drops ">*", leaving "=1.2.3".
+        #expect(npmSatisfies("1.2.3", ">*= 1.2.3"))
+        #expect(!npmSatisfies("1.2.4", ">*= 1.2.3"))
+        // "~>= 4.0.21" and "~= 1" are tilde ranges once the space is trimmed.
+        #expect(npmSatisfies("4.0.30", "~>= 4.0.21"))
+        #expect(!npmSatisfies("4.1.0", "~>= 4.0.21"))
+        #expect(npmSatisfies("1.9.0", "~= 1"))
+        // Every comparator must be valid even after a null set ("<0" is "<0.0.0-0").
+        #expect(throws: VersionError.self) { try NpmRange("<0 <.0.X") }
+        #expect(throws: Never.self) { try NpmRange("<0 <1") }
+    }
+
+    /// dpkg's parseversion (dpkg 1.21.22, lib/dpkg/parsehelp.c): blanks around the string are
+    /// trimmed and the epoch is read with strtol, so a sign is allowed.
+    @Test func dpkgParsingQuirks() throws {
+        #expect(try VersionScheme.dpkg.compare(" 1.0", "1.0") == 0)
+        #expect(try VersionScheme.dpkg.compare("+1:1.0", "1:1.0") == 0)
+        #expect(try VersionScheme.dpkg.compare("-0:1.0", "1.0") == 0)
+        #expect(throws: VersionError.self) { try DpkgVersion("-1:1.0") }
+        #expect(throws: VersionError.self) { try DpkgVersion("1.0 1") }
+    }
+
     /// Composer's normaliser shares compiled regular expressions between threads; parallel
     /// parsing must give the same answers as serial parsing.
     @Test func composerParsesConcurrently() async throws {
