@@ -131,7 +131,7 @@ enum CycloneDXWriter {
             "group": group.map(JSON.string),
             "name": .string(name),
             "version": package.version.isEmpty ? nil : .string(package.version),
-            "purl": .string(package.purl.description),
+            "purl": .string(node.purl),
             "licenses": licenses.isEmpty ? nil : .array(licenses.map(\.json)),
             "properties": sorted(properties),
         ])

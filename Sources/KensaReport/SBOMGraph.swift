@@ -6,6 +6,8 @@ import KensaCore
 struct SBOMGraph {
     struct Node {
         var package: Package
+        /// `package.purl.description`, computed once (percent-encoding is not free).
+        var purl: String
         /// Unique in the document: the purl, or the purl plus where it was found when two
         /// packages share a purl (the same npm package in two `node_modules` directories).
         var ref: String
@@ -78,7 +80,7 @@ struct SBOMGraph {
                 ref += "#\(counter)"
             }
             used.insert(ref)
-            nodes.append(Node(package: package, ref: ref))
+            nodes.append(Node(package: package, purl: purl, ref: ref))
         }
         return nodes
     }
@@ -91,23 +93,23 @@ struct SBOMGraph {
 /// shallowest (how Node resolves `node_modules`), else the first in report order.
 private struct DependencyIndex {
     var refs: [String]
+    var purls: [PURL]
     var paths: [String]
     var pathParts: [[Substring]]
     var exact: [String: [Int]] = [:]
-    var versioned: [String: [Int]] = [:]
-    var unversioned: [String: [Int]] = [:]
+    /// Built on the first dependency that does not match a purl exactly (analyzers mostly
+    /// write exact purls, and building these costs a string per package).
+    var loose: (versioned: [String: [Int]], unversioned: [String: [Int]])?
     /// Dependency text → candidate positions: lock files repeat the same dependency often.
     var candidatesByText: [String: [Int]] = [:]
 
     init(_ nodes: [SBOMGraph.Node]) {
         refs = nodes.map(\.ref)
+        purls = nodes.map(\.package.purl)
         paths = nodes.map(\.package.location.path)
         pathParts = paths.map { $0.split(separator: "/") }
         for (position, node) in nodes.enumerated() {
-            let purl = node.package.purl
-            exact[purl.description, default: []].append(position)
-            versioned[Self.key(purl, version: true), default: []].append(position)
-            unversioned[Self.key(purl, version: false), default: []].append(position)
+            exact[node.purl, default: []].append(position)
         }
     }
 
@@ -116,12 +118,21 @@ private struct DependencyIndex {
     }
 
     mutating func candidates(_ text: String) -> [Int] {
-        if let known = candidatesByText[text] { return known }
+        if let known = exact[text] ?? candidatesByText[text] { return known }
         var found: [Int] = []
         if let purl = PURL(parsing: text) {
+            if loose == nil {
+                var versioned: [String: [Int]] = [:]
+                var unversioned: [String: [Int]] = [:]
+                for (position, purl) in purls.enumerated() {
+                    versioned[Self.key(purl, version: true), default: []].append(position)
+                    unversioned[Self.key(purl, version: false), default: []].append(position)
+                }
+                loose = (versioned, unversioned)
+            }
             found = exact[purl.description]
-                ?? versioned[Self.key(purl, version: true)]
-                ?? (purl.version == nil ? unversioned[Self.key(purl, version: false)] : nil)
+                ?? loose?.versioned[Self.key(purl, version: true)]
+                ?? (purl.version == nil ? loose?.unversioned[Self.key(purl, version: false)] : nil)
                 ?? []
         }
         candidatesByText[text] = found

@@ -44,7 +44,7 @@ enum SPDXWriter {
             let id = ids.make(prefix: "Package-" + node.package.ecosystem.rawValue + "-"
                               + idString(node.package.name, maxLength: 40), key: node.ref)
             refToID[node.ref] = id
-            packages.append(package(node.package, id: id, licenses: &licenses))
+            packages.append(package(node.package, purl: node.purl, id: id, licenses: &licenses))
         }
         let osPackages = Set(graph.osPackages)
         for node in graph.nodes {
@@ -131,7 +131,7 @@ enum SPDXWriter {
         return .object(dropping: fields)
     }
 
-    static func package(_ package: Package, id: String, licenses: inout ExtractedLicenses) -> JSON {
+    static func package(_ package: Package, purl: String, id: String, licenses: inout ExtractedLicenses) -> JSON {
         var fields = basePackage(id: id, name: package.name)
         fields["versionInfo"] = package.version.isEmpty ? nil : .string(package.version)
         fields["licenseDeclared"] = .string(licenses.declared(package.licenses))
@@ -147,7 +147,7 @@ enum SPDXWriter {
         }
         if package.isDev { facts.append("development dependency") }
         fields["sourceInfo"] = .string(facts.joined(separator: "; "))
-        fields["externalRefs"] = externalRefs(package.purl.description)
+        fields["externalRefs"] = externalRefs(purl)
         return .object(dropping: fields)
     }
 

@@ -129,8 +129,14 @@ enum TableWriter {
                                 style: (Int, String) -> String = { $1 }) {
         let widths = columns.map { column in max(column.header.count, column.cells.map(\.count).max() ?? 0) }
         func row(_ cells: [String]) -> String {
-            zip(cells, widths).map { cell, width in cell + String(repeating: " ", count: max(0, width - cell.count)) }
-                .joined(separator: "  ").trailingSpacesRemoved
+            var line = ""
+            for (index, (cell, width)) in zip(cells, widths).enumerated() {
+                if index > 0 { line += "  " }
+                line += cell
+                // The last column needs no padding.
+                if index < cells.count - 1 { line += String(repeating: " ", count: max(0, width - cell.count)) }
+            }
+            return line.trailingSpacesRemoved
         }
         out.line(out.bold(row(columns.map(\.header))))
         out.line(row(widths.map { String(repeating: "-", count: $0) }))
@@ -200,8 +206,7 @@ enum TextCell {
 
 extension String {
     var trailingSpacesRemoved: String {
-        var text = Substring(self)
-        while text.hasSuffix(" ") { text = text.dropLast() }
-        return String(text)
+        guard let last = utf8.lastIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        return String(self[...last])
     }
 }

@@ -50,6 +50,18 @@ final class SBOMGraphTests: XCTestCase {
         XCTAssertEqual(graph.topLevel, ["pkg:npm/a@1.0.0"])
     }
 
+    func testDependencyWithoutTheDistroQualifierStillResolves() {
+        func deb(_ name: String, _ deps: [String] = []) -> Package {
+            Package(name: name, version: "1.0-1", ecosystem: .deb,
+                    purl: PURL(type: "deb", namespace: "debian", name: name, version: "1.0-1",
+                               qualifiers: ["arch": "amd64", "distro": "debian-12"]),
+                    foundBy: "dpkg", location: .init(path: "var/lib/dpkg/status"), dependsOn: deps)
+        }
+        let graph = SBOMGraph(report([deb("bash", ["pkg:deb/debian/libc6@1.0-1?arch=amd64"]), deb("libc6")]))
+        XCTAssertEqual(graph.dependencies["pkg:deb/debian/bash@1.0-1?arch=amd64&distro=debian-12"],
+                       ["pkg:deb/debian/libc6@1.0-1?arch=amd64&distro=debian-12"])
+    }
+
     func testCyclesStayReachableFromTheArtifact() {
         let graph = SBOMGraph(report([
             npm("a", "1.0.0", "p", ["pkg:npm/b@1.0.0"]),
