@@ -22,16 +22,45 @@ enum Timestamp {
     }
 }
 
+/// Writer order compares UTF-8 bytes, not `String`'s `<`: Swift strings compare by canonical
+/// equivalence, so `é` and `e` + U+0301 would tie and their order would follow the input.
+enum ByteOrder {
+    /// nil when the two are byte for byte the same.
+    @inline(__always)
+    static func compare(_ a: String, _ b: String) -> Bool? {
+        a.utf8.elementsEqual(b.utf8) ? nil : a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    static func precedes(_ a: [String], _ b: [String]) -> Bool {
+        for (x, y) in zip(a, b) {
+            if let order = compare(x, y) { return order }
+        }
+        return a.count < b.count
+    }
+
+    /// Sorted by `key`, and of elements with byte-identical keys only the first kept.
+    static func sortedUnique<T>(_ items: [T], key: (T) -> [String]) -> [T] {
+        let keyed = items.map { (key: key($0), item: $0) }.sorted { precedes($0.key, $1.key) }
+        var out: [T] = []
+        var previous: [String]?
+        for entry in keyed where previous.map({ !$0.elementsEqual(entry.key) { $0.utf8.elementsEqual($1.utf8) } }) ?? true {
+            out.append(entry.item)
+            previous = entry.key
+        }
+        return out
+    }
+}
+
 extension Package {
     /// Report order: ecosystem, name, version, path, then everything else a writer shows, so
     /// that output never depends on the order the scan produced (`Package.<` leaves ties).
     func precedesInReport(_ other: Package) -> Bool {
         // The common fields first without building anything; the full key only for ties.
-        if ecosystem != other.ecosystem { return ecosystem.rawValue < other.ecosystem.rawValue }
-        if name != other.name { return name < other.name }
-        if version != other.version { return version < other.version }
-        if location.path != other.location.path { return location.path < other.location.path }
-        return tieBreakKey.lexicographicallyPrecedes(other.tieBreakKey)
+        if let order = ByteOrder.compare(ecosystem.rawValue, other.ecosystem.rawValue) { return order }
+        if let order = ByteOrder.compare(name, other.name) { return order }
+        if let order = ByteOrder.compare(version, other.version) { return order }
+        if let order = ByteOrder.compare(location.path, other.location.path) { return order }
+        return ByteOrder.precedes(tieBreakKey, other.tieBreakKey)
     }
 
     private var tieBreakKey: [String] {
@@ -47,26 +76,32 @@ enum Ordering {
         packages.indices.sorted { packages[$0].precedesInReport(packages[$1]) }.map { packages[$0] }
     }
 
+    /// By path, layer, reason; each warning once.
     static func warnings(_ warnings: [ScanWarning]) -> [ScanWarning] {
-        Array(Set(warnings)).sorted()
+        ByteOrder.sortedUnique(warnings) { [$0.path, $0.layer ?? "", $0.reason] }
     }
 
-    /// `Finding.<` (file, layer, line, rule, object), then everything else shown, for ties.
+    /// By file, layer, line, rule and object (as `Finding.<`), then everything else shown;
+    /// each finding once.
     static func findings(_ findings: [Finding]) -> [Finding] {
-        Array(Set(findings)).sorted { a, b in
-            if a < b { return true }
-            if b < a { return false }
-            return a.tieBreakKey.lexicographicallyPrecedes(b.tieBreakKey)
+        ByteOrder.sortedUnique(findings) { finding in
+            let location = finding.location
+            // Lines as fixed-width text so that they sort as numbers.
+            func number(_ value: Int?) -> String {
+                guard let value else { return "" }
+                let text = String(value.magnitude)
+                return (value < 0 ? "0" : "1") + String(repeating: "0", count: max(0, 20 - text.count)) + text
+            }
+            return [location.path, location.layerDigest ?? "", number(location.startLine), finding.id,
+                    location.object ?? "", finding.kind.rawValue, finding.severity.rawValue, finding.title,
+                    finding.message, location.fieldPath ?? "", number(location.endLine), location.createdBy ?? "",
+                    finding.category ?? "", finding.match ?? "", finding.suppression?.source ?? "",
+                    finding.suppression?.reason ?? ""]
         }
     }
 }
 
 extension Finding {
-    fileprivate var tieBreakKey: [String] {
-        [kind.rawValue, severity.rawValue, title, message, location.fieldPath ?? "", location.endLine.map(String.init) ?? "",
-         location.createdBy ?? "", category ?? "", match ?? "", suppression?.source ?? "", suppression?.reason ?? ""]
-    }
-
     /// `path:line`, the Kubernetes object and the field, as far as they are known.
     var locationText: String {
         var text = location.path

@@ -31,6 +31,28 @@ final class DeterminismTests: XCTestCase {
         }
     }
 
+    /// `é` and `e` + U+0301 are equal as Swift strings; their order must still not follow the input.
+    func testCanonicallyEquivalentNamesKeepAFixedOrder() throws {
+        func package(_ name: String) -> Package {
+            Package(name: name, version: "1", ecosystem: .pypi, purl: PURL(type: "pypi", name: name, version: "1"),
+                    foundBy: "t", location: .init(path: "p"))
+        }
+        func warning(_ path: String) -> ScanWarning { ScanWarning(path: path, reason: "r") }
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        XCTAssertEqual(composed, decomposed)
+        var one = SampleReport.empty
+        one.packages = [package(composed), package(decomposed)]
+        one.warnings = [warning(composed), warning(decomposed)]
+        var other = one
+        other.packages.reverse()
+        other.warnings.reverse()
+        for format in ReportFormat.allCases {
+            XCTAssertEqual(try render(one, as: format), try render(other, as: format), "\(format)")
+        }
+        // Both warnings are kept: they are different bytes.
+        XCTAssertEqual(Ordering.warnings(one.warnings).count, 2)
+    }
+
     func testSerialNumberAndNamespaceFollowTheContent() throws {
         var later = SampleReport.report
         later.createdAt = later.createdAt.addingTimeInterval(1)
