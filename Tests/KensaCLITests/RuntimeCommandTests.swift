@@ -118,4 +118,37 @@ final class RuntimeCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.err.contains("no event source"), run.err)
     }
+
+    /// The audit webhook through the binary: HTTPS with a token, then SIGTERM ends the run cleanly.
+    func testAuditWebhookUntilSIGTERM() throws {
+        let dir = try temporaryDirectory(self)
+        try sh("cd '\(dir.path)' && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 "
+               + "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null && echo tok > token")
+        let port = 20000 + Int(getpid() % 20000)
+        let errURL = dir.appendingPathComponent("err"), outURL = dir.appendingPathComponent("alerts.jsonl")
+        XCTAssertTrue(FileManager.default.createFile(atPath: errURL.path, contents: nil))
+        let p = Process()
+        p.executableURL = Kensa.binary
+        p.arguments = ["runtime", "--rules", k8sRules, "--audit-webhook", "127.0.0.1:\(port)",
+                       "--tls-cert", dir.appendingPathComponent("cert.pem").path, "--tls-key", dir.appendingPathComponent("key.pem").path,
+                       "--token-file", dir.appendingPathComponent("token").path, "--output", outURL.path]
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        for _ in 0..<100 where !((try? String(contentsOf: errURL, encoding: .utf8)) ?? "").contains("listening") {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let line = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")[8]
+        let body = dir.appendingPathComponent("body.json")
+        try "{\"kind\":\"EventList\",\"items\":[\(line)]}".write(to: body, atomically: true, encoding: .utf8)
+        let codes = try sh("for t in tok wrong; do curl -s -o /dev/null -w '%{http_code} ' --cacert '\(dir.path)/cert.pem' "
+                           + "-H \"Authorization: Bearer $t\" --data-binary @'\(body.path)' https://127.0.0.1:\(port)/audit; done")
+        p.terminate()
+        p.waitUntilExit()
+        XCTAssertEqual(codes, "200 401 ")
+        XCTAssertEqual(p.terminationStatus, 0)
+        let err = try String(contentsOf: errURL, encoding: .utf8)
+        XCTAssertTrue(err.contains("events 1, malformed 0, alerts 2"), err)
+        let rules = try alertLines(String(contentsOf: outURL, encoding: .utf8)).compactMap { $0["rule"] as? String }
+        XCTAssertEqual(Set(rules), ["Disallowed K8s User", "Create Privileged Pod"])
+    }
 }
