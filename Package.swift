@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "KensaAnalyzers", dependencies: [
             "KensaCore", "KensaArtifact", "CArchive", "Yams", "TOMLKit",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "KensaReport", dependencies: ["KensaCore"]),
         .target(name: "KensaVulnDB", dependencies: [
@@ -39,8 +40,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
+        .target(name: "KensaSecrets", dependencies: ["KensaCore", "Yams"]),
         .target(name: "KensaScan", dependencies: [
-            "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB",
+            "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB", "KensaSecrets",
         ]),
         .target(name: "KensaRuntime", dependencies: [
             "KensaCore", "Yams",
@@ -51,7 +53,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kensa", dependencies: [
-            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks",
+            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks", "KensaSecrets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "KensaAnalyzersTests", dependencies: ["KensaAnalyzers"]),
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
         .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
+        .testTarget(name: "KensaSecretsTests", dependencies: ["KensaSecrets"]),
         .testTarget(name: "KensaRuntimeTests", dependencies: ["KensaRuntime"]),
         // End-to-end tests: they run the built `kensa` binary on real fixtures.
         .testTarget(name: "KensaCLITests", dependencies: ["KensaCore"]),

@@ -2,6 +2,7 @@ import Foundation
 import KensaAnalyzers
 import KensaArtifact
 import KensaCore
+import KensaSecrets
 
 /// What the analyzers said about one file of one walk (a layer or a directory).
 struct FileFacts: Sendable {
@@ -13,24 +14,32 @@ struct FileFacts: Sendable {
 /// the walk's own thread only; facts of different walks are merged afterwards.
 final class WalkCollector {
     private let analyzers: [any Analyzer]
+    private let secrets: SecretScanner?
     private(set) var facts: [FileFacts] = []
+    /// Secret findings of this walk: every file, visible in the final image or not.
+    private(set) var findings: [Finding] = []
     private(set) var warnings: [ScanWarning] = []
     private(set) var filesAnalyzed = 0
 
-    init(analyzers: [any Analyzer]) {
+    init(analyzers: [any Analyzer], secrets: SecretScanner?) {
         self.analyzers = analyzers
+        self.secrets = secrets
     }
 
-    /// The walk's filter: a file is read only when some analyzer wants it.
-    static func wants(_ analyzers: [any Analyzer]) -> FileWants {
+    /// The walk's filter: a file is read only when some analyzer or the secret scanner wants it.
+    static func wants(_ analyzers: [any Analyzer], secrets: SecretScanner?) -> FileWants {
         { header in
             guard header.kind == .regular || header.kind == .hardlink else { return false }
+            if let secrets, secrets.wants(path: header.path, size: header.size) { return true }
             return analyzers.contains { $0.wants(path: header.path, size: header.size, mode: header.mode) }
         }
     }
 
     func visit(_ header: FileHeader, _ content: Data) {
         filesAnalyzed += 1
+        if let secrets, secrets.wants(path: header.path, size: Int64(content.count)) {
+            findings += secrets.scan(path: header.path, content: content)
+        }
         var merged = AnalyzerOutput()
         for analyzer in analyzers where analyzer.wants(path: header.path, size: header.size, mode: header.mode) {
             do {

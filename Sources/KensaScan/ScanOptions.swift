@@ -1,8 +1,14 @@
 import Foundation
 import KensaAnalyzers
+import KensaSecrets
 
 /// Plain values the CLI derives from its flags; the scan never sees the flags themselves.
 public struct ScanOptions: Sendable {
+    /// Which judges run over the inventory (`--scanners`).
+    public var scanners: Set<ScannerKind>
+    /// The secret scanner with its rules (built-in plus `--secret-config`); used when
+    /// `scanners` has `.secret`.
+    public var secretScanner: SecretScanner
     /// Analyzers to run; nil picks the target's default set.
     public var analyzers: [any Analyzer]?
     /// Directories never walked in a root filesystem (relative to the root).
@@ -14,10 +20,13 @@ public struct ScanOptions: Sendable {
     /// Called from any thread as work advances (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?
 
-    public init(analyzers: [any Analyzer]? = nil, skipDirs: [String] = ["proc", "sys", "dev"],
+    public init(scanners: Set<ScannerKind> = [], secretScanner: SecretScanner = SecretScanner(),
+                analyzers: [any Analyzer]? = nil, skipDirs: [String] = ["proc", "sys", "dev"],
                 createdAt: Date = ScanOptions.defaultCreatedAt(),
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (ScanProgress) -> Void)? = nil) {
+        self.scanners = scanners
+        self.secretScanner = secretScanner
         self.analyzers = analyzers
         self.skipDirs = skipDirs
         self.createdAt = createdAt
@@ -38,4 +47,9 @@ public enum ScanProgress: Sendable {
     case layerStarted(index: Int, count: Int)
     case layerFinished(index: Int, count: Int, bytes: Int64)
     case filesAnalyzed(Int)
+}
+
+/// The scanners of `--scanners` (Trivy's names).
+public enum ScannerKind: String, Sendable, CaseIterable {
+    case vuln, secret, misconfig, license
 }

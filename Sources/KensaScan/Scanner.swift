@@ -7,7 +7,7 @@ import KensaCore
 public func scan(_ target: ScanTarget, options: ScanOptions = ScanOptions()) throws -> Report {
     switch target {
     case .rootfs(let path):
-        return try scanDirectory(path, kind: .rootfs, analyzers: options.analyzers ?? allAnalyzers,
+        return try scanDirectory(path, kind: .rootfs, analyzers: options.analyzers ?? installedPackageAnalyzers,
                                  skipDirs: options.skipDirs, options: options)
     case .filesystem(let path):
         return try scanDirectory(path, kind: .filesystem, analyzers: options.analyzers ?? fsAnalyzers,
@@ -26,19 +26,21 @@ private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers
     guard isDirectory.boolValue else {
         throw KensaError(.usage, input: path, reason: "not a directory")
     }
-    let collector = WalkCollector(analyzers: analyzers)
-    let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: WalkCollector.wants(analyzers)) {
+    let secrets = options.scanners.contains(.secret) ? options.secretScanner : nil
+    let collector = WalkCollector(analyzers: analyzers, secrets: secrets)
+    let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: WalkCollector.wants(analyzers, secrets: secrets)) {
         collector.visit($0, $1)
     }
     options.progress?(.filesAnalyzed(collector.filesAnalyzed))
     let inventory = Inventory(facts: collector.facts, warnings: walk.warnings + collector.warnings)
     return Report(artifact: .init(name: path, kind: kind), os: inventory.os, packages: inventory.packages,
-                  warnings: inventory.warnings, createdAt: options.createdAt)
+                  warnings: inventory.warnings, createdAt: options.createdAt, findings: collector.findings.sorted())
 }
 
 private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     let image = try ImageSource.open(path: path)
-    let analyzers = options.analyzers ?? allAnalyzers
+    let analyzers = options.analyzers ?? installedPackageAnalyzers
+    let secrets = options.scanners.contains(.secret) ? options.secretScanner : nil
     let count = image.layerCount
     let results = LayerResults(count: count)
 
@@ -49,11 +51,13 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let index = next.take(below: count) {
             options.progress?(.layerStarted(index: index, count: count))
-            let collector = WalkCollector(analyzers: analyzers)
+            let collector = WalkCollector(analyzers: analyzers, secrets: secrets)
             do {
-                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers)) { collector.visit($0, $1) }
+                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers, secrets: secrets)) {
+                    collector.visit($0, $1)
+                }
                 results.set(index, .success(LayerOutcome(walk: walk, facts: collector.facts,
-                                                          warnings: collector.warnings)))
+                                                          warnings: collector.warnings, findings: collector.findings)))
                 options.progress?(.layerFinished(index: index, count: count, bytes: walk.bytesRead))
             } catch {
                 results.set(index, .failure(error))
@@ -76,8 +80,16 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     let stack = LayerStack(outcomes.map(\.walk))
     var facts: [FileFacts] = []
     var warnings: [ScanWarning] = []
+    var findings: [Finding] = []
     for (index, outcome) in outcomes.enumerated() {
         let layer = image.metadata.layers[safe: index]
+        // Secrets count in every layer: a file a later layer deletes is still in the image.
+        findings += outcome.findings.map { finding in
+            var finding = finding
+            finding.location.layerDigest = layer?.digest
+            finding.location.createdBy = layer?.createdBy
+            return finding
+        }
         warnings += (outcome.walk.warnings + outcome.warnings).map {
             ScanWarning(path: $0.path, reason: $0.reason, layer: $0.layer ?? layer?.digest)
         }
@@ -95,13 +107,14 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     let name = image.metadata.repoTags.first ?? path
     return Report(artifact: .init(name: name, kind: .containerImage, image: image.metadata),
                   os: inventory.os, packages: inventory.packages, warnings: inventory.warnings,
-                  createdAt: options.createdAt)
+                  createdAt: options.createdAt, findings: findings.sorted())
 }
 
 private struct LayerOutcome: Sendable {
     var walk: LayerWalk
     var facts: [FileFacts]
     var warnings: [ScanWarning]
+    var findings: [Finding]
 }
 
 /// Per-layer results written by the worker threads.

@@ -5,10 +5,11 @@ import KensaCore
 ///
 /// Reported: every dependency module at the version it was built with (its `=>`
 /// replacement when it has a versioned one; a local-directory replacement has no version
-/// and is dropped); the main module only when it has a real version — `(devel)`, what
-/// `go build` stamps on a work tree, matches no advisory and names no release, so it would
-/// be noise; and the Go toolchain as `stdlib` (`pkg:golang/stdlib@v1.19.8`), since the
-/// standard library is compiled into the binary and has advisories of its own.
+/// and is dropped); the main module always, since it is what the binary is — with the version
+/// Go stamped, `(devel)` for a work-tree build (as Syft reports it; it matches no advisory,
+/// but an SBOM that leaves the application out is incomplete); and the Go toolchain as
+/// `stdlib` (`pkg:golang/stdlib@v1.19.8`), since the standard library is compiled into the
+/// binary and has advisories of its own.
 struct GoBinaryAnalyzer: Analyzer {
     let name = "gobinary"
     let version = 1
@@ -28,7 +29,7 @@ struct GoBinaryAnalyzer: Analyzer {
         guard let info else { return .empty }
         var packages: [Package] = []
         func add(_ path: String, _ version: String) {
-            guard !path.isEmpty, !version.isEmpty, version != "(devel)" else { return }
+            guard !path.isEmpty, !version.isEmpty else { return }
             packages.append(Package(name: path, version: version, ecosystem: .golang,
                                     purl: Self.purl(path: path, version: version), foundBy: name,
                                     location: .init(path: file.path)))

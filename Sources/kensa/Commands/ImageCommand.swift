@@ -24,6 +24,7 @@ struct ImageCommand: ParsableCommand {
     var reference: String?
 
     @OptionGroup var report: ReportOptions
+    @OptionGroup var flags: ScanFlags
 
     func validate() throws {
         if input == nil, reference == nil {
@@ -36,7 +37,7 @@ struct ImageCommand: ParsableCommand {
             throw KensaError(.unsupported, input: reference ?? "",
                              reason: "pulling from a registry is not available yet; save the image and use --input PATH")
         }
-        let result = try scan(.imageArchive(path: input), options: ScanOptions(progress: report.progress()))
+        let result = try scan(.imageArchive(path: input), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
         try report.write(result)
     }

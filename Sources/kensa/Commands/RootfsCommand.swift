@@ -20,9 +20,10 @@ struct RootfsCommand: ParsableCommand {
     var dir: String
 
     @OptionGroup var report: ReportOptions
+    @OptionGroup var flags: ScanFlags
 
     func run() throws {
-        let result = try scan(.rootfs(path: dir), options: ScanOptions(progress: report.progress()))
+        let result = try scan(.rootfs(path: dir), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
         try report.write(result)
     }
