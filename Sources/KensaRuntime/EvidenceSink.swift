@@ -13,7 +13,9 @@ public final class EvidenceSink: AlertSink, @unchecked Sendable {
 
     public init(directory: String, maxBundles: Int = 10_000, diagnostics: @escaping @Sendable (String) -> Void) throws(RuntimeError) {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // Evidence holds command lines and environments: readable by the owner only.
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         } catch {
             throw RuntimeError(.io, input: directory, reason: "cannot create the evidence directory")
         }

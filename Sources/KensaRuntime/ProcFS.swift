@@ -39,10 +39,12 @@ enum ProcFS {
         guard let status = text(dir + "/status") else { return nil }
         var ppid: Int32 = 0
         var uid: UInt32 = 0
+        var vpid = pid
         var name = ""
         for line in status.split(separator: "\n") {
             if line.hasPrefix("PPid:") { ppid = Int32(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) ?? 0 }
             else if line.hasPrefix("Uid:") { uid = UInt32(line.dropFirst(4).split(whereSeparator: { $0 == "\t" || $0 == " " }).first ?? "") ?? 0 }
+            else if line.hasPrefix("NSpid:") { vpid = Int32(line.split(whereSeparator: { $0 == "\t" || $0 == " " }).last ?? "") ?? pid }
             else if line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
         }
         if let comm = text(dir + "/comm") { name = comm.hasSuffix("\n") ? String(comm.dropLast()) : comm }
@@ -62,7 +64,8 @@ enum ProcFS {
             loginuid = v
         }
         return ProcessInfo(pid: pid, ppid: ppid, name: name, exepath: exe, argv: args, uid: uid,
-                           cgroup: text(dir + "/cgroup") ?? "", cwd: link(dir + "/cwd"), tty: tty, loginuid: loginuid)
+                           cgroup: text(dir + "/cgroup") ?? "", cwd: link(dir + "/cwd"), tty: tty, loginuid: loginuid, vpid: vpid,
+                           env: (read(dir + "/environ") ?? []).split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
     }
 
     static func ancestors(of p: ProcessInfo) -> [ProcessInfo] {

@@ -16,9 +16,13 @@ public struct ProcessInfo: Sendable, Equatable {
     public var tty: Int64
     /// The audit login uid; -1 when unset.
     public var loginuid: Int64
+    /// The pid inside the process's own pid namespace (last NSpid entry).
+    public var vpid: Int32
+    /// The environment (`KEY=value` entries), when it could be read.
+    public var env: [String]
 
     public init(pid: Int32, ppid: Int32, name: String, exepath: String, argv: [String], uid: UInt32, cgroup: String,
-                cwd: String? = nil, tty: Int64 = 0, loginuid: Int64 = -1) {
+                cwd: String? = nil, tty: Int64 = 0, loginuid: Int64 = -1, vpid: Int32? = nil, env: [String] = []) {
         self.pid = pid
         self.ppid = ppid
         self.name = name
@@ -29,6 +33,8 @@ public struct ProcessInfo: Sendable, Equatable {
         self.cwd = cwd
         self.tty = tty
         self.loginuid = loginuid
+        self.vpid = vpid ?? pid
+        self.env = env
     }
 
     /// Falco's proc.cmdline: the name followed by the arguments.

@@ -8,6 +8,7 @@ extension ProcessInfo {
             JSONMember("cgroup", .string(cgroup)),
         ]
         if let cwd { m.append(JSONMember("cwd", .string(cwd))) }
+        m.append(JSONMember("env", .array(env.map { .string($0) })))
         m += [
             JSONMember("exepath", .string(exepath)),
             JSONMember("loginuid", .number(String(loginuid))),
@@ -16,6 +17,7 @@ extension ProcessInfo {
             JSONMember("ppid", .number(String(ppid))),
             JSONMember("tty", .number(String(tty))),
             JSONMember("uid", .number(String(uid))),
+            JSONMember("vpid", .number(String(vpid))),
         ]
         return .object(m)
     }
@@ -37,9 +39,15 @@ extension ProcessInfo {
                 argv.append(s)
             }
         }
+        var env: [String] = []
+        for i in json["env"]?.arrayValue ?? [] {
+            guard let s = i.stringValue else { throw fail("process.env must be a list of strings") }
+            env.append(s)
+        }
         self.init(pid: p32, ppid: Int32(exactly: int("ppid") ?? 0) ?? 0, name: name, exepath: json["exepath"]?.stringValue ?? "",
                   argv: argv, uid: UInt32(exactly: int("uid") ?? 0) ?? 0, cgroup: json["cgroup"]?.stringValue ?? "",
-                  cwd: json["cwd"]?.stringValue, tty: int("tty") ?? 0, loginuid: int("loginuid") ?? -1)
+                  cwd: json["cwd"]?.stringValue, tty: int("tty") ?? 0, loginuid: int("loginuid") ?? -1,
+                  vpid: int("vpid").flatMap { Int32(exactly: $0) }, env: env)
     }
 }
 

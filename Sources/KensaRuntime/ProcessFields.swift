@@ -15,7 +15,7 @@ enum ProcessFields {
     }
 
     static func bind(_ name: String, _ arg: String?) -> (FieldType, Extract)? {
-        if arg != nil, name != "proc.aname", name != "proc.apid", name != "proc.aexepath" { return nil }
+        if arg != nil, !["proc.aname", "proc.apid", "proc.aexepath", "proc.aexe", "proc.env"].contains(name) { return nil }
         switch name {
         case "proc.name": return (.string, { .one($0.process.name) })
         case "proc.exepath": return (.string, { .one($0.process.exepath) })
@@ -28,11 +28,21 @@ enum ProcessFields {
         case "proc.pexepath": return (.string, { e in e.ancestors.first.map { .one($0.exepath) } ?? .missing })
         case "proc.pexe": return (.string, { e in e.ancestors.first.map { .one($0.argv.first ?? $0.exepath) } ?? .missing })
         case "proc.pcmdline": return (.string, { e in e.ancestors.first.map { .one($0.cmdline) } ?? .missing })
-        case "proc.aname", "proc.apid", "proc.aexepath":
+        case "proc.vpid": return (.number, { .one(String($0.process.vpid)) })
+        case "proc.env":
+            if let key = arg {
+                return (.string, { e in
+                    for kv in e.process.env where kv.hasPrefix(key + "=") { return .one(String(kv.dropFirst(key.count + 1))) }
+                    return .missing
+                })
+            }
+            return (.string, { .one($0.process.env.joined(separator: " ")) })
+        case "proc.aname", "proc.apid", "proc.aexepath", "proc.aexe":
             let pick: @Sendable (ProcessInfo) -> String
             switch name {
             case "proc.aname": pick = { $0.name }
             case "proc.apid": pick = { String($0.pid) }
+            case "proc.aexe": pick = { $0.argv.first ?? $0.exepath }
             default: pick = { $0.exepath }
             }
             let type: FieldType = name == "proc.apid" ? .number : .string
