@@ -51,7 +51,7 @@ def code_lines(n):
     forms = [
         lambda: f"    {ident()} = {ident()}({ident()}, {R.randint(0, 9999)})",
         lambda: f"    if {ident()} is None or len({ident()}) > {R.randint(1, 512)}:",
-        lambda: f"        return {camel()}.{camel()}({ident()}=\"{rnd(R.randint(4, 16))}\")",
+        lambda: f"        return {camel()}.{camel()}({ident()}=\"{R.choice(words)}\", limit={R.randint(1, 500)})",
         lambda: f"    // {' '.join(R.choices(words, k=R.randint(4, 12)))}",
         lambda: f"    const {camel()} = await fetch(`/api/v1/{ident()}/${{{camel()}}}`);",
         lambda: f"    {camel()} := {camel()}.Get{camel().title()}(ctx, \"{ident()}\")",

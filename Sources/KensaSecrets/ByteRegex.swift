@@ -86,7 +86,7 @@ struct ByteRegex: Sendable {
     /// A reusable matcher: keeps the VM's thread lists between calls (a scan runs the same
     /// rule at many keyword hits, and allocating per run would dominate).
     struct Matcher {
-        private var vm: PikeVM
+        private let vm: PikeVM
 
         init(_ regex: ByteRegex) { vm = PikeVM(regex: regex) }
 
@@ -577,52 +577,62 @@ struct RegexCompiler {
 
 // MARK: - Pike VM
 
-private struct ThreadList {
-    var dense: [Int32]
-    var sparse: [Int32]
-    var caps: [Int]
-    var count = 0
-    let slots: Int
-
-    init(size: Int, slots: Int) {
-        dense = Array(repeating: 0, count: size)
-        sparse = Array(repeating: 0, count: size)
-        caps = Array(repeating: -1, count: size * slots)
-        self.slots = slots
-    }
-
-    @inline(__always) func contains(_ pc: Int32) -> Bool {
-        let k = Int(sparse[Int(pc)])
-        return k < count && dense[k] == pc
-    }
-
-    @inline(__always) mutating func insert(_ pc: Int32) -> Int {
-        let k = count
-        sparse[Int(pc)] = Int32(k)
-        dense[k] = pc
-        count += 1
-        return k
-    }
-}
-
-private struct PikeVM {
-    let regex: ByteRegex
-    var lists: (ThreadList, ThreadList)?
-    var current: [Int]
-    var stack: [(pc: Int32, slot: Int32, value: Int)] = []
+/// The VM's working memory lives in raw buffers allocated once per matcher: the inner loop
+/// then runs without reference counting or bounds checks (indices are program counters and
+/// slot numbers the compiler produced, and positions the caller bounded).
+private final class PikeVM {
+    private let n: Int
+    private let slots: Int
+    private let insts: UnsafeMutablePointer<ByteRegex.Inst>
+    private let words: UnsafeMutablePointer<UInt64>
+    private let first: ByteSet?
+    /// Threads that consume a byte (or match), in priority order; `stamp[pc] == gen` marks
+    /// instructions already visited while building the list of generation `gen`.
+    private var cDense, nDense: UnsafeMutablePointer<Int32>
+    private let stamp: UnsafeMutablePointer<UInt32>
+    private var generation: UInt32 = 0
+    private var cCaps, nCaps: UnsafeMutablePointer<Int>
+    private let current: UnsafeMutablePointer<Int>
+    /// Explicit stack for the epsilon closure: (pc, slot or -1, old value). Each instruction
+    /// is visited once per closure and pushes at most one entry, so 2n+2 entries suffice.
+    private let stackPC: UnsafeMutablePointer<Int32>
+    private let stackSlot: UnsafeMutablePointer<Int32>
+    private let stackValue: UnsafeMutablePointer<Int>
 
     init(regex: ByteRegex) {
-        self.regex = regex
-        current = Array(repeating: -1, count: regex.slotCount)
-        stack.reserveCapacity(16)
+        n = regex.insts.count
+        slots = regex.slotCount
+        insts = .allocate(capacity: n)
+        insts.initialize(from: regex.insts, count: n)
+        words = .allocate(capacity: max(1, regex.setWords.count))
+        words.initialize(from: regex.setWords, count: regex.setWords.count)
+        first = regex.firstBytes
+        cDense = .allocate(capacity: n); nDense = .allocate(capacity: n)
+        cDense.initialize(repeating: 0, count: n); nDense.initialize(repeating: 0, count: n)
+        stamp = .allocate(capacity: n)
+        stamp.initialize(repeating: 0, count: n)
+        cCaps = .allocate(capacity: n * slots); nCaps = .allocate(capacity: n * slots)
+        cCaps.initialize(repeating: -1, count: n * slots); nCaps.initialize(repeating: -1, count: n * slots)
+        current = .allocate(capacity: slots)
+        current.initialize(repeating: -1, count: slots)
+        stackPC = .allocate(capacity: 2 * n + 2)
+        stackSlot = .allocate(capacity: 2 * n + 2)
+        stackValue = .allocate(capacity: 2 * n + 2)
     }
 
-    @inline(__always) static func isWord(_ b: UInt8) -> Bool { ByteSet.word.contains(b) }
+    deinit {
+        insts.deallocate(); words.deallocate()
+        cDense.deallocate(); nDense.deallocate(); stamp.deallocate()
+        cCaps.deallocate(); nCaps.deallocate(); current.deallocate()
+        stackPC.deallocate(); stackSlot.deallocate(); stackValue.deallocate()
+    }
 
-    func holds(_ a: ByteRegex.Assertion, _ buf: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+    @inline(__always) private static func isWord(_ b: UInt8) -> Bool { ByteSet.word.contains(b) }
+
+    private func holds(_ a: Int32, _ buf: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
         let before: UInt8? = pos > 0 ? buf[pos - 1] : nil
         let after: UInt8? = pos < buf.count ? buf[pos] : nil
-        switch a {
+        switch ByteRegex.Assertion(rawValue: a) ?? .textEnd {
         case .lineStart: return before == nil || before == 10
         case .lineEnd: return after == nil || after == 10 || (after == 13 && (pos + 1 >= buf.count || buf[pos + 1] == 10))
         case .textStart: return before == nil
@@ -630,100 +640,111 @@ private struct PikeVM {
         case .wordBoundary, .notWordBoundary:
             let w1 = before.map(PikeVM.isWord) ?? false
             let w2 = after.map(PikeVM.isWord) ?? false
-            return (w1 != w2) == (a == .wordBoundary)
+            return (w1 != w2) == (a == ByteRegex.Assertion.wordBoundary.rawValue)
         }
     }
 
-    /// Follows empty transitions from `pc` at `pos`, adding threads in priority order;
-    /// `current` holds the captures of the thread that leads here.
-    mutating func add(_ list: inout ThreadList, _ pc0: Int32, _ pos: Int, _ buf: UnsafeBufferPointer<UInt8>) {
-        stack.append((pc0, -1, 0))
-        while let top = stack.popLast() {
-            if top.slot >= 0 { current[Int(top.slot)] = top.value; continue }
-            var pc = top.pc
+    /// Follows empty transitions from `pc0` at `pos` into the list (dense, sparse, caps, count),
+    /// in priority order; `current` holds the captures of the thread that leads here.
+    private func nextGeneration() -> UInt32 {
+        if generation == UInt32.max {
+            stamp.update(repeating: 0, count: n)
+            generation = 0
+        }
+        generation += 1
+        return generation
+    }
+
+    @inline(__always)
+    private func add(_ dense: UnsafeMutablePointer<Int32>, _ gen: UInt32,
+                     _ caps: UnsafeMutablePointer<Int>, _ count: inout Int,
+                     _ pc0: Int32, _ pos: Int, _ buf: UnsafeBufferPointer<UInt8>) {
+        var top = 0
+        stackPC[0] = pc0; stackSlot[0] = -1
+        top = 1
+        while top > 0 {
+            top -= 1
+            let slot = Int(stackSlot[top])
+            if slot >= 0 { current[slot] = stackValue[top]; continue }
+            var pc = Int(stackPC[top])
             while true {
-                if list.contains(pc) { break }
-                let k = list.insert(pc)
-                let inst = regex.insts[Int(pc)]
+                if stamp[pc] == gen { break }
+                stamp[pc] = gen
+                let inst = insts[pc]
                 switch inst.op {
                 case .jump:
-                    pc = inst.x
+                    pc = Int(inst.x)
                     continue
                 case .split:
-                    stack.append((inst.y, -1, 0))
-                    pc = inst.x
+                    stackPC[top] = inst.y; stackSlot[top] = -1; top += 1
+                    pc = Int(inst.x)
                     continue
                 case .save:
-                    let slot = Int(inst.x)
-                    if slot < current.count {
-                        stack.append((0, Int32(slot), current[slot]))
-                        current[slot] = pos
+                    let s = Int(inst.x)
+                    if s < slots {
+                        stackSlot[top] = Int32(s); stackValue[top] = current[s]; top += 1
+                        current[s] = pos
                     }
                     pc += 1
                     continue
                 case .assert:
-                    if holds(ByteRegex.Assertion(rawValue: inst.x) ?? .textEnd, buf, pos) { pc += 1; continue }
+                    if holds(inst.x, buf, pos) { pc += 1; continue }
                 case .byte, .match:
-                    let base = k * list.slots
-                    for s in 0..<list.slots { list.caps[base + s] = current[s] }
+                    dense[count] = Int32(pc)
+                    (caps + count * slots).update(from: current, count: slots)
+                    count += 1
                 }
                 break
             }
         }
     }
 
-    mutating func run(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ anchored: Bool) -> [Int]? {
-        var (clist, nlist) = lists ?? (ThreadList(size: regex.insts.count, slots: regex.slotCount),
-                                       ThreadList(size: regex.insts.count, slots: regex.slotCount))
-        lists = nil
-        defer { lists = (clist, nlist) }
-        clist.count = 0
+    func run(_ buf: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int, _ anchored: Bool) -> [Int]? {
+        var cCount = 0, nCount = 0
+        var cGen = nextGeneration()
         var matched: [Int]? = nil
         var pos = lo
-        let slots = regex.slotCount
-        let words = regex.setWords
         while true {
             if matched == nil && (!anchored || pos == lo) {
-                if clist.count == 0, !anchored, let first = regex.firstBytes {
+                if cCount == 0, !anchored, let first {
                     while pos < hi, !first.contains(buf[pos]) { pos += 1 }
                     if pos >= hi { return nil }
                 }
-                for s in 0..<slots { current[s] = -1 }
-                add(&clist, 0, pos, buf)
+                // an empty list may carry stamps from a start tried at an earlier position
+                if cCount == 0 { cGen = nextGeneration() }
+                current.update(repeating: -1, count: slots)
+                add(cDense, cGen, cCaps, &cCount, 0, pos, buf)
             }
-            if clist.count == 0 { break }
-            nlist.count = 0
+            if cCount == 0 {
+                // no thread consumes a byte here: try the next start, if any is left
+                if matched != nil || anchored || pos >= hi { break }
+                pos += 1
+                continue
+            }
+            nCount = 0
+            let nGen = nextGeneration()
             let byte: Int = pos < hi ? Int(buf[pos]) : -1
             var i = 0
-            while i < clist.count {
-                let pc = clist.dense[i]
-                let inst = regex.insts[Int(pc)]
+            while i < cCount {
+                let pc = Int(cDense[i])
+                let inst = insts[pc]
                 if inst.op == .match {
-                    let base = i * slots
-                    matched = Array(clist.caps[base..<base + slots])
+                    matched = Array(UnsafeBufferPointer(start: cCaps + i * slots, count: slots))
                     break
                 }
-                if inst.op == .byte, byte >= 0 {
-                    let w = words[Int(inst.x) * 4 + (byte >> 6)]
-                    if w & (UInt64(1) << UInt64(byte & 63)) != 0 {
-                        let base = i * slots
-                        for s in 0..<slots { current[s] = clist.caps[base + s] }
-                        add(&nlist, pc + 1, pos + 1, buf)
-                    }
+                if inst.op == .byte, byte >= 0,
+                   words[Int(inst.x) &* 4 &+ (byte >> 6)] & (UInt64(1) << UInt64(byte & 63)) != 0 {
+                    current.update(from: cCaps + i * slots, count: slots)
+                    add(nDense, nGen, nCaps, &nCount, Int32(pc + 1), pos + 1, buf)
                 }
                 i += 1
             }
-            swap(&clist, &nlist)
+            swap(&cDense, &nDense); swap(&cCaps, &nCaps)
+            cCount = nCount
+            cGen = nGen
             if pos >= hi { break }
             pos += 1
-            if anchored && matched == nil && clist.count == 0 { break }
-        }
-        if clist.count > 0 && matched == nil {
-            // threads left at the end of the window: only a match instruction can finish
-            for i in 0..<clist.count where regex.insts[Int(clist.dense[i])].op == .match {
-                let base = i * slots
-                return Array(clist.caps[base..<base + slots])
-            }
+            if anchored && matched == nil && cCount == 0 { break }
         }
         return matched
     }

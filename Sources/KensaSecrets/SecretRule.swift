@@ -38,6 +38,8 @@ public struct SecretRule: Sendable {
     /// A look-alike that must not be reported by this rule.
     public var nearMiss: String
 
+    /// A cheap test at the keyword before the regex runs (most keyword hits fail it).
+    var precheck: SecretPrecheck = .none
     let compiled: ByteRegex?
     let compiledPath: ByteRegex?
     /// Set when the pattern does not compile (only possible for built-ins; a test asserts none).
@@ -104,9 +106,50 @@ public struct SecretRule: Sendable {
         }.joined()
         let boundary = prefix.first.map { $0.isLetter || $0.isNumber || $0 == "_" } == true ? "\\b" : ""
         let p = caseInsensitivePrefix ? "(?i:\(escaped))" : escaped
-        return SecretRule(builtin: id, category: category, title: title, severity: severity,
-                          keywords: keywords ?? [prefix], regex: "\(boundary)(?P<secret>\(p)\(body))(?:[^A-Za-z0-9_-]|$)",
-                          entropy: entropy, example: example, nearMiss: nearMiss)
+        var rule = SecretRule(builtin: id, category: category, title: title, severity: severity,
+                              keywords: keywords ?? [prefix], regex: "\(boundary)(?P<secret>\(p)\(body))(?:[^A-Za-z0-9_-]|$)",
+                              entropy: entropy, example: example, nearMiss: nearMiss)
+        if !caseInsensitivePrefix && keywords == nil { rule.precheck = .literal(Array(prefix.utf8)) }
+        return rule
+    }
+
+    /// A built-in `key = value` rule: the regex runs only where an assignment follows the keyword.
+    func assignment() -> SecretRule {
+        var rule = self
+        rule.precheck = .assignment
+        return rule
+    }
+}
+
+/// A necessary condition checked at a keyword hit before the regex runs.
+enum SecretPrecheck: Sendable {
+    case none
+    /// The keyword occurs with exactly these bytes (case-sensitive).
+    case literal([UInt8])
+    /// Within 48 bytes of identifier characters, an optional quote and blanks, `=` or `:` follows.
+    case assignment
+
+    func passes(_ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        switch self {
+        case .none:
+            return true
+        case .literal(let bytes):
+            guard i + bytes.count <= end else { return false }
+            for k in 0..<bytes.count where buf[i + k] != bytes[k] { return false }
+            return true
+        case .assignment:
+            var j = i
+            let stop = min(end, i + 48)
+            while j < stop {
+                let b = buf[j]
+                let word = (b | 0x20) >= 97 && (b | 0x20) <= 122 || (b >= 48 && b <= 57) || b == 95 || b == 45 || b == 46
+                if !word { break }
+                j += 1
+            }
+            if j < end, buf[j] == 34 || buf[j] == 39 { j += 1 }
+            while j < end, buf[j] == 32 || buf[j] == 9 { j += 1 }
+            return j < end && (buf[j] == 61 || buf[j] == 58)
+        }
     }
 }
 

@@ -257,18 +257,19 @@ struct FileScan {
         for r32 in ruleList {
             let r = Int(r32)
             guard active[r] else { continue }
-            let rule = scanner.rules[r]
+            // fields are read in place: copying a whole rule per hit costs more than the match
             if matchers[r] == nil {
-                guard let regex = rule.compiled else { continue }
+                guard let regex = scanner.rules[r].compiled else { continue }
                 matchers[r] = ByteRegex.Matcher(regex)
             }
-            if rule.startsAtKeyword && hit.keyword >= 0 {
+            let maxLength = scanner.rules[r].maxLength
+            if scanner.rules[r].startsAtKeyword && hit.keyword >= 0 {
                 if lastAnchored[r] == hit.pos { continue }
                 lastAnchored[r] = hit.pos
                 let lo = hit.pos
-                guard lo >= base, lo < end else { continue }
-                let limit = min(end, lo + rule.maxLength)
-                let hi = rule.multiline ? limit : lineEnd(from: lo, limit: limit, buf, base)
+                guard lo >= base, lo < end, scanner.rules[r].precheck.passes(buf, at: lo - base, end: end - base) else { continue }
+                let limit = min(end, lo + maxLength)
+                let hi = scanner.rules[r].multiline ? limit : lineEnd(from: lo, limit: limit, buf, base)
                 if let m = matchers[r]!.firstMatch(in: buf, from: lo - base, to: hi - base, anchored: true) {
                     record(r, m, buf, base)
                 }
@@ -276,7 +277,7 @@ struct FileScan {
                 let p = min(hit.pos, end)
                 let floor = max(base, p - SecretScanner.lookBehind)
                 var lo = lineStart(before: p, floor: floor, buf, base)
-                let hi = lineEnd(from: p, limit: min(end, p + rule.maxLength), buf, base)
+                let hi = lineEnd(from: p, limit: min(end, p + maxLength), buf, base)
                 let previous = lastWindowEnd[r]
                 if lo < previous {
                     // Same line as the last window. On a short line it was all scanned; on a

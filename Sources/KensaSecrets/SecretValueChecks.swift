@@ -6,15 +6,17 @@ enum SecretValueChecks {
     /// Shannon entropy in bits per byte.
     static func entropy(_ s: UnsafeBufferPointer<UInt8>) -> Double {
         guard !s.isEmpty else { return 0 }
-        var counts = [Int](repeating: 0, count: 256)
-        for b in s { counts[Int(b)] += 1 }
-        let n = Double(s.count)
-        var h = 0.0
-        for c in counts where c > 0 {
-            let p = Double(c) / n
-            h -= p * log2(p)
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for b in s { counts[Int(b)] += 1 }
+            let n = Double(s.count)
+            var h = 0.0
+            for c in counts where c > 0 {
+                let p = Double(c) / n
+                h -= p * log2(p)
+            }
+            return h
         }
-        return h
     }
 
     private static let words: [[UInt8]] = [
@@ -77,7 +79,9 @@ enum SecretValueChecks {
             }
         }
         if allDigits || (!hasDigit && !hasSymbol) { return false }
-        if let f = s.first, f == UInt8(ascii: "/") || f == UInt8(ascii: "~") || f == UInt8(ascii: "%") { return false }
+        // paths, empty query parameters (`token=&page=2`), references
+        if let f = s.first, "/~%&=:?#|@*".utf8.contains(f) { return false }
+        if let amp = lower.firstIndex(of: UInt8(ascii: "&")), lower[amp...].contains(UInt8(ascii: "=")) { return false }
         if s.count >= 2, s[0] == UInt8(ascii: "."), s[1] == UInt8(ascii: "/") || s[1] == UInt8(ascii: ".") { return false }
         if contains(lower, Array("://".utf8)) { return false }
         if valueMarkers.contains(where: { contains(lower, $0) }) { return false }
