@@ -25,9 +25,12 @@ public struct Finding: Sendable, Codable, Hashable {
     public var match: String?
     /// Set when an ignore rule, VEX statement, annotation or inline comment suppressed it.
     public var suppression: Suppression?
+    /// Vulnerabilities: the package, versions, aliases, scores and data source.
+    public var vulnerability: Vulnerability?
 
     public init(kind: Kind, id: String, title: String, severity: Severity, location: Location,
-                message: String, category: String? = nil, match: String? = nil, suppression: Suppression? = nil) {
+                message: String, category: String? = nil, match: String? = nil, suppression: Suppression? = nil,
+                vulnerability: Vulnerability? = nil) {
         self.kind = kind
         self.id = id
         self.title = title
@@ -37,6 +40,7 @@ public struct Finding: Sendable, Codable, Hashable {
         self.category = category
         self.match = match
         self.suppression = suppression
+        self.vulnerability = vulnerability
     }
 
     public struct Location: Sendable, Codable, Hashable {

@@ -1,1 +1,0 @@
-// KensaVulnDB: OSV import, the embedded SQLite DB, db update. Replaced as the module is written.

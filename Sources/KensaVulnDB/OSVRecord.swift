@@ -1,0 +1,173 @@
+import Foundation
+import KensaCore
+import KensaVersion
+
+/// The parts of an OSV record (https://ossf.github.io/osv-schema/) that matching and reports
+/// use. Unknown fields are ignored; a record without `id` or with a field of the wrong type is
+/// malformed.
+struct OSVRecord: Decodable, Sendable {
+    var id: String
+    var modified: String?
+    var published: String?
+    var withdrawn: String?
+    var aliases: [String]?
+    var related: [String]?
+    var summary: String?
+    var details: String?
+    var severity: [OSVSeverity]?
+    var affected: [OSVAffected]?
+    var references: [OSVReference]?
+    var databaseSpecific: OSVSpecific?
+
+    enum CodingKeys: String, CodingKey {
+        case id, modified, published, withdrawn, aliases, related, summary, details, severity, affected, references
+        case databaseSpecific = "database_specific"
+    }
+}
+
+struct OSVSeverity: Codable, Sendable, Hashable {
+    var type: String
+    var score: String
+}
+
+struct OSVReference: Decodable, Sendable {
+    var type: String?
+    var url: String?
+}
+
+struct OSVAffected: Decodable, Sendable {
+    var package: OSVPackage?
+    var severity: [OSVSeverity]?
+    var ranges: [OSVRawRange]?
+    var versions: [String]?
+    var ecosystemSpecific: OSVSpecific?
+    var databaseSpecific: OSVSpecific?
+
+    enum CodingKeys: String, CodingKey {
+        case package, severity, ranges, versions
+        case ecosystemSpecific = "ecosystem_specific"
+        case databaseSpecific = "database_specific"
+    }
+}
+
+struct OSVPackage: Decodable, Sendable {
+    var ecosystem: String
+    var name: String
+    var purl: String?
+}
+
+struct OSVRawRange: Decodable, Sendable {
+    var type: String
+    var events: [[String: String]]
+}
+
+/// `database_specific` / `ecosystem_specific` are free-form objects; only a string `severity`
+/// inside is read (GitHub's `HIGH`/`MODERATE`, Ubuntu's and Debian's words), anything else is
+/// skipped without failing the record.
+struct OSVSpecific: Decodable, Sendable {
+    var severity: String?
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: Decoder) throws {
+        guard let container = try? decoder.container(keyedBy: Key.self) else { return }
+        severity = try? container.decodeIfPresent(String.self, forKey: Key(stringValue: "severity"))
+    }
+}
+
+extension OSVRecord {
+    /// Largest record accepted: real records are a few KB, the biggest a few hundred KB (long
+    /// `versions` lists); this bounds memory on hostile input.
+    static let maximumSize = 16 << 20
+
+    static func decode(_ data: Data, source: String) throws(KensaError) -> OSVRecord {
+        guard data.count <= maximumSize else {
+            throw KensaError(.limitExceeded, input: source, reason: "record larger than \(maximumSize >> 20) MiB")
+        }
+        guard nestingDepth(data) <= maximumDepth else {
+            throw KensaError(.limitExceeded, input: source, reason: "JSON nested deeper than \(maximumDepth) levels")
+        }
+        let record: OSVRecord
+        do {
+            record = try JSONDecoder().decode(OSVRecord.self, from: data)
+        } catch let error as DecodingError {
+            throw KensaError(.malformed, input: source, reason: "not an OSV record: \(describe(error))")
+        } catch {
+            throw KensaError(.malformed, input: source, reason: "not an OSV record: \(error)")
+        }
+        guard !record.id.isEmpty, record.id.utf8.count <= 256 else {
+            throw KensaError(.malformed, input: source, reason: "record id is empty or too long")
+        }
+        return record
+    }
+
+    /// OSV records nest a few levels deep; deeper input is hostile and is refused before the
+    /// decoder (which recurses) sees it.
+    static let maximumDepth = 64
+
+    /// The deepest `[`/`{` nesting outside strings.
+    static func nestingDepth(_ data: Data) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "" : " at \(p)"
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(key.stringValue)\(path(context))"
+        case .typeMismatch(_, let context): return "wrong type\(path(context))"
+        case .valueNotFound(_, let context): return "null value\(path(context))"
+        case .dataCorrupted(let context): return "invalid JSON\(path(context))"
+        @unknown default: return "invalid"
+        }
+    }
+
+    /// The range events as KensaVersion reads them; an unknown event key or range type makes the
+    /// affected entry malformed (it would otherwise be misread as affecting everything).
+    static func ranges(_ raw: [OSVRawRange], source: String) throws(KensaError) -> [OSVRange] {
+        var out: [OSVRange] = []
+        for range in raw {
+            guard let type = OSVRangeType(rawValue: range.type) else {
+                throw KensaError(.malformed, input: source, reason: "unknown range type \(range.type)")
+            }
+            var events: [OSVEvent] = []
+            for event in range.events {
+                guard event.count == 1, let (key, value) = event.first else {
+                    throw KensaError(.malformed, input: source, reason: "a range event must have exactly one key")
+                }
+                switch key {
+                case "introduced": events.append(.introduced(value))
+                case "fixed": events.append(.fixed(value))
+                case "last_affected": events.append(.lastAffected(value))
+                case "limit": events.append(.limit(value))
+                default: throw KensaError(.malformed, input: source, reason: "unknown range event \(key)")
+                }
+            }
+            out.append(OSVRange(type: type, events: events))
+        }
+        return out
+    }
+}

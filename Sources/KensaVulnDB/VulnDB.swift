@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import KensaCore
+
+/// The local vulnerability database: one SQLite file built from OSV records by
+/// `VulnDBBuilder`, opened read-only for scans. Safe to share between threads.
+public final class VulnDB: Sendable {
+    /// Bumped whenever the tables change; a file of another version is refused.
+    public static let schemaVersion = 1
+
+    public let path: String
+    public let metadata: VulnDBMetadata
+    private let queue: DatabaseQueue
+
+    /// Opens an existing DB. A missing file, a file that is not a kensa DB, and a DB of
+    /// another schema version are each a one-line error that says what to run.
+    public init(path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw KensaError(.unreadable, input: path,
+                             reason: "no vulnerability database: run `kensa db update` or `kensa db build --from DIR`")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "kensa-vulndb"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            metadata = try queue.read { db in try VulnDB.readMetadata(db, path: path) }
+        } catch let error as KensaError {
+            throw error
+        } catch {
+            throw KensaError(.malformed, input: path,
+                             reason: "not a kensa vulnerability database (\(VulnDB.describe(error))): run `kensa db build` or `kensa db update`")
+        }
+    }
+
+    private static func readMetadata(_ db: Database, path: String) throws -> VulnDBMetadata {
+        guard try db.tableExists("meta") else {
+            throw KensaError(.malformed, input: path,
+                             reason: "not a kensa vulnerability database: run `kensa db build` or `kensa db update`")
+        }
+        var values: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") {
+            if let key = row["key"] as String?, let value = row["value"] as String? { values[key] = value }
+        }
+        let version = values["schema_version"].flatMap(Int.init)
+        guard version == schemaVersion else {
+            throw KensaError(.unsupported, input: path,
+                             reason: "database schema version \(values["schema_version"] ?? "unknown"), this kensa reads version \(schemaVersion): run `kensa db update` or `kensa db build`")
+        }
+        let decoder = JSONDecoder()
+        let sources = values["sources"].flatMap { try? decoder.decode([String].self, from: Data($0.utf8)) } ?? []
+        let counts = values["ecosystems"].flatMap { try? decoder.decode([String: Int].self, from: Data($0.utf8)) } ?? [:]
+        return VulnDBMetadata(schemaVersion: schemaVersion, builtAt: values["built_at"] ?? "",
+                              sources: sources, recordCounts: counts,
+                              records: values["records"].flatMap(Int.init) ?? 0,
+                              malformedRecords: values["malformed"].flatMap(Int.init) ?? 0)
+    }
+
+    /// Every advisory entry filed under `key`, with its record.
+    func entries(for key: EcosystemKey) throws -> [(advisory: StoredAdvisory, affected: StoredAffected)] {
+        do {
+            return try queue.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT a.data AS affected, r.data AS advisory FROM affected a JOIN advisory r ON r.id = a.advisory_id
+                    WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.advisory_id, a.rowid
+                    """, arguments: [key.ecosystem, key.name])
+                let decoder = JSONDecoder()
+                return try rows.map { row in
+                    let affected: Data = row["affected"]
+                    let advisory: Data = row["advisory"]
+                    return (try decoder.decode(StoredAdvisory.self, from: advisory),
+                            try decoder.decode(StoredAffected.self, from: affected))
+                }
+            }
+        } catch {
+            throw KensaError(.malformed, input: path, reason: "cannot read advisories: \(VulnDB.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// What `kensa db info` prints.
+public struct VulnDBMetadata: Sendable, Hashable, Codable {
+    public var schemaVersion: Int
+    /// RFC 3339, UTC.
+    public var builtAt: String
+    /// The paths or URLs the DB was built from.
+    public var sources: [String]
+    /// Records per OSV ecosystem (normalised: `Ubuntu:22.04`, `Red Hat:9`).
+    public var recordCounts: [String: Int]
+    public var records: Int
+    public var malformedRecords: Int
+}

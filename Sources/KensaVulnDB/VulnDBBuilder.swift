@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import KensaCore
+
+/// Builds a DB file from OSV sources. The file is written under a temporary name in the
+/// output's directory and renamed over the output only when complete, so a reader never sees
+/// a half-built DB and a failed build leaves the old one in place.
+public enum VulnDBBuilder {
+    public struct Summary: Sendable {
+        public var path: String
+        public var metadata: VulnDBMetadata
+        /// One line per record that was skipped (`file: reason`), sorted.
+        public var warnings: [String]
+    }
+
+    public static func build(from sources: [String], output: String, builtAt: Date = Date()) throws -> Summary {
+        guard !sources.isEmpty else {
+            throw KensaError(.usage, input: "", reason: "no OSV source given (--from PATH)")
+        }
+        let outputURL = URL(fileURLWithPath: output)
+        let directory = outputURL.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw KensaError(.unreadable, input: directory.path, reason: "cannot create directory: \(error.localizedDescription)")
+        }
+        let temporary = directory.appendingPathComponent(".\(outputURL.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+
+        let metadata: VulnDBMetadata
+        var warnings: [String] = []
+        do {
+            var configuration = Configuration()
+            configuration.journalMode = .default
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration)
+            metadata = try queue.write { db in
+                try createSchema(db)
+                var importer = Importer(db: db)
+                for source in sources {
+                    try OSVSource.read(source) { name, data in try importer.add(data, source: name) }
+                }
+                warnings = importer.warnings.sorted()
+                return try finish(db, sources: sources, builtAt: builtAt, malformed: importer.warnings.count)
+            }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
+            try queue.close()
+        } catch let error as KensaError {
+            throw error
+        } catch {
+            throw KensaError(.unreadable, input: temporary, reason: "cannot write database: \(VulnDB.describe(error))")
+        }
+        guard rename(temporary, output) == 0 else {
+            throw KensaError(.unreadable, input: output, reason: "cannot replace: \(String(cString: strerror(errno)))")
+        }
+        return Summary(path: output, metadata: metadata, warnings: warnings)
+    }
+
+    static func createSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE advisory (id TEXT PRIMARY KEY, modified TEXT, data BLOB NOT NULL);
+            CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, data BLOB NOT NULL);
+            """)
+    }
+
+    static func finish(_ db: Database, sources: [String], builtAt: Date, malformed: Int) throws -> VulnDBMetadata {
+        try db.execute(sql: """
+            CREATE INDEX affected_key ON affected (ecosystem, name);
+            CREATE INDEX affected_advisory ON affected (advisory_id);
+            """)
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT ecosystem, COUNT(DISTINCT advisory_id) AS n FROM affected GROUP BY ecosystem") {
+            counts[row["ecosystem"]] = row["n"]
+        }
+        let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisory") ?? 0
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let metadata = VulnDBMetadata(schemaVersion: VulnDB.schemaVersion, builtAt: formatter.string(from: builtAt),
+                                      sources: sources, recordCounts: counts, records: records, malformedRecords: malformed)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let values: [(String, String)] = [
+            ("schema_version", String(VulnDB.schemaVersion)),
+            ("built_at", metadata.builtAt),
+            ("sources", String(decoding: try encoder.encode(sources), as: UTF8.self)),
+            ("ecosystems", String(decoding: try encoder.encode(counts), as: UTF8.self)),
+            ("records", String(records)),
+            ("malformed", String(malformed)),
+        ]
+        for (key, value) in values {
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+        return metadata
+    }
+}
+
+/// Turns record bytes into rows. A record seen twice (the same ID in two sources) keeps the
+/// copy with the later `modified` time; a malformed record becomes a warning.
+private struct Importer {
+    let db: Database
+    var modified: [String: String] = [:]
+    var warnings: [String] = []
+    let encoder: JSONEncoder
+
+    init(db: Database) {
+        self.db = db
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    mutating func add(_ data: Data, source: String) throws {
+        let record: OSVRecord
+        var entries: [(EcosystemKey, StoredAffected)] = []
+        do throws(KensaError) {
+            record = try OSVRecord.decode(data, source: source)
+            for affected in record.affected ?? [] {
+                guard let package = affected.package, !package.ecosystem.isEmpty, !package.name.isEmpty else { continue }
+                let ranges = try OSVRecord.ranges(affected.ranges ?? [], source: source)
+                let stored = StoredAffected(
+                    ecosystem: package.ecosystem, name: package.name, ranges: ranges.map(StoredRange.init),
+                    versions: affected.versions ?? [], severity: affected.severity ?? [],
+                    specificSeverity: affected.ecosystemSpecific?.severity ?? affected.databaseSpecific?.severity)
+                entries.append((EcosystemKey(osvEcosystem: package.ecosystem, name: package.name), stored))
+            }
+        } catch {
+            warnings.append(error.description)
+            return
+        }
+        if let previous = modified[record.id] {
+            guard (record.modified ?? "") > previous else { return }
+            try db.execute(sql: "DELETE FROM affected WHERE advisory_id = ?", arguments: [record.id])
+        }
+        modified[record.id] = record.modified ?? ""
+        var seenReferences = Set<String>()
+        let references = (record.references ?? []).compactMap(\.url).filter { seenReferences.insert($0).inserted }
+        let advisory = StoredAdvisory(
+            id: record.id, aliases: record.aliases ?? [], summary: record.summary ?? firstLine(record.details),
+            severity: record.severity ?? [], databaseSeverity: record.databaseSpecific?.severity,
+            references: references, withdrawn: record.withdrawn, published: record.published, modified: record.modified)
+        try db.execute(sql: "INSERT OR REPLACE INTO advisory (id, modified, data) VALUES (?, ?, ?)",
+                       arguments: [record.id, record.modified, try encoder.encode(advisory)])
+        let insert = try db.cachedStatement(sql: "INSERT INTO affected (ecosystem, name, advisory_id, data) VALUES (?, ?, ?, ?)")
+        for (key, stored) in entries {
+            try insert.execute(arguments: [key.ecosystem, key.name, record.id, try encoder.encode(stored)])
+        }
+    }
+
+    private func firstLine(_ details: String?) -> String? {
+        guard let details else { return nil }
+        let line = details.split(separator: "\n").first.map(String.init)?.trimmingCharacters(in: .whitespaces)
+        guard let line, !line.isEmpty else { return nil }
+        return line.count > 200 ? String(line.prefix(200)) + "…" : line
+    }
+}

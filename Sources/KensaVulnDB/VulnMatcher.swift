@@ -1,0 +1,190 @@
+import Foundation
+import KensaCore
+import KensaVersion
+
+/// The result of matching an inventory against the DB.
+public struct VulnerabilityMatches: Sendable {
+    /// One finding per (package, vulnerability), sorted by file, layer, package and ID.
+    public var findings: [Finding]
+    /// Packages or advisories that could not be compared (a version the scheme rejects).
+    public var warnings: [ScanWarning]
+}
+
+extension VulnDB {
+    /// The known vulnerabilities of `packages`. OS packages need `os` to pick the distro's
+    /// advisories (they are skipped without it). Advisories that name each other (`aliases`,
+    /// or a shared alias) are merged into one finding per package; withdrawn ones are skipped.
+    ///
+    /// The finding's ID is the CVE when the merged advisories name exactly one CVE (as Trivy
+    /// reports them), else the lowest advisory ID; every other ID is listed in `aliases`.
+    public func match(_ packages: [Package], os: OperatingSystem?) throws -> VulnerabilityMatches {
+        var findings: [Finding] = []
+        var warnings: [ScanWarning] = []
+        var cache: [EcosystemKey: [(advisory: StoredAdvisory, affected: StoredAffected)]] = [:]
+        for package in packages {
+            guard let (key, version) = EcosystemKey.forPackage(package, os: os) else { continue }
+            let entries: [(advisory: StoredAdvisory, affected: StoredAffected)]
+            if let cached = cache[key] {
+                entries = cached
+            } else {
+                entries = try self.entries(for: key)
+                cache[key] = entries
+            }
+            guard !entries.isEmpty else { continue }
+            let scheme = VersionScheme(osvEcosystem: key.ecosystem) ?? .semver
+            var hits: [Hit] = []
+            for (advisory, affected) in entries where advisory.withdrawn == nil {
+                do {
+                    let affectedVersions = affected.affectedVersions
+                    guard try affectedVersions.contains(version, scheme: scheme) else { continue }
+                    hits.append(Hit(advisory: advisory, affected: affected,
+                                    fixed: VulnDB.fixes(affectedVersions, version: version, scheme: scheme)))
+                } catch {
+                    warnings.append(ScanWarning(path: package.location.path,
+                                                reason: "\(package.name) \(package.version) not compared with \(advisory.id): \(error)",
+                                                layer: package.location.layerDigest))
+                }
+            }
+            for group in VulnDB.merge(hits) {
+                findings.append(VulnDB.finding(group, package: package, key: key, version: version))
+            }
+        }
+        findings.sort { a, b in
+            let x = a.vulnerability, y = b.vulnerability
+            return (a.location.path, a.location.layerDigest ?? "", x?.packageName ?? "", x?.installedVersion ?? "", a.id)
+                < (b.location.path, b.location.layerDigest ?? "", y?.packageName ?? "", y?.installedVersion ?? "", b.id)
+        }
+        return VulnerabilityMatches(findings: findings, warnings: Array(Set(warnings)).sorted())
+    }
+
+    struct Hit {
+        var advisory: StoredAdvisory
+        var affected: StoredAffected
+        var fixed: [String]
+        var names: Set<String> { Set([advisory.id] + advisory.aliases) }
+    }
+
+    /// The fixed versions that end a range the version is in: for each such range, its lowest
+    /// `fixed` event above the installed version (a range with several branches names the
+    /// fix of the branch the version is on).
+    static func fixes(_ affected: OSVAffectedVersions, version: String, scheme: VersionScheme) -> [String] {
+        var out: [String] = []
+        for range in affected.ranges where (try? range.contains(version, scheme: scheme)) == true {
+            let rangeScheme: VersionScheme = range.type == .semver ? .semver : scheme
+            guard let installed = parse(version, rangeScheme) else { continue }
+            var best: (String, Version)?
+            for event in range.events {
+                guard case .fixed(let fixed) = event, !fixed.isEmpty, let v = parse(fixed, rangeScheme), v > installed else { continue }
+                if best.map({ v < $0.1 }) ?? true { best = (fixed, v) }
+            }
+            if let best, !out.contains(best.0) { out.append(best.0) }
+        }
+        return out
+    }
+
+    /// Parses as OSV writes versions: Go without the `v`, SEMVER with or without it.
+    static func parse(_ s: String, _ scheme: VersionScheme) -> Version? {
+        switch scheme {
+        case .go: return (try? GoVersion(osv: s)).map(Version.go)
+        case .semver where s.hasPrefix("v"): return try? scheme.parse(String(s.dropFirst()))
+        default: return try? scheme.parse(s)
+        }
+    }
+
+    /// Groups hits that are the same vulnerability: an ID or alias in common joins them.
+    static func merge(_ hits: [Hit]) -> [[Hit]] {
+        var groups: [(names: Set<String>, hits: [Hit])] = []
+        for hit in hits {
+            var names = hit.names
+            var members = [hit]
+            var remaining: [(names: Set<String>, hits: [Hit])] = []
+            for group in groups {
+                if !group.names.isDisjoint(with: names) {
+                    names.formUnion(group.names)
+                    members += group.hits
+                } else {
+                    remaining.append(group)
+                }
+            }
+            groups = remaining + [(names, members)]
+        }
+        return groups.map { $0.hits.sorted { $0.advisory.id < $1.advisory.id } }
+    }
+
+    static func finding(_ group: [Hit], package: Package, key: EcosystemKey, version: String) -> Finding {
+        let names = group.reduce(into: Set<String>()) { $0.formUnion($1.names) }
+        let cves = names.filter { $0.hasPrefix("CVE-") }
+        let advisoryIDs = group.map(\.advisory.id)
+        let id = cves.count == 1 ? cves.first ?? advisoryIDs[0] : advisoryIDs.min() ?? ""
+        let primary = group.first { $0.advisory.id == id } ?? group[0]
+
+        var fixed: [String] = []
+        for hit in group { for f in hit.fixed where !fixed.contains(f) { fixed.append(f) } }
+        let scheme = VersionScheme(osvEcosystem: key.ecosystem) ?? .semver
+        fixed.sort { a, b in
+            if let x = parse(a, scheme), let y = parse(b, scheme), x != y { return x < y }
+            return a < b
+        }
+
+        var cvss: [Vulnerability.CVSS] = []
+        var rated: [(severity: Severity, source: String)] = []
+        var words: [Severity] = []
+        for hit in group {
+            for entry in hit.advisory.severity + hit.affected.severity {
+                // OSV also carries distro words here (`"type": "Ubuntu", "score": "medium"`).
+                guard entry.type.hasPrefix("CVSS") else {
+                    if let word = severityWord(entry.score) { words.append(word) }
+                    continue
+                }
+                let score = CVSS.score(entry.score)
+                let item = Vulnerability.CVSS(type: entry.type, vector: entry.score, score: score)
+                if !cvss.contains(item) { cvss.append(item) }
+                if let score { rated.append((CVSS.severity(score), entry.type)) }
+            }
+        }
+        let severity: Severity
+        let severitySource: String?
+        // Scores from vectors first (the highest among the merged records), else the
+        // records' own words.
+        if let best = rated.max(by: { $0.severity < $1.severity }) {
+            severity = best.severity
+            severitySource = best.source
+        } else if let word = (words + group.compactMap({ $0.affected.specificSeverity ?? $0.advisory.databaseSeverity })
+                    .compactMap(severityWord)).max() {
+            severity = word
+            severitySource = "database_specific"
+        } else {
+            severity = .unknown
+            severitySource = nil
+        }
+
+        var references: [String] = []
+        for hit in group { for r in hit.advisory.references where !references.contains(r) { references.append(r) } }
+        let title = primary.advisory.summary ?? group.compactMap(\.advisory.summary).first ?? id
+        let vulnerability = Vulnerability(
+            packageName: package.name, installedVersion: package.version, purl: package.purl,
+            fixedVersions: fixed, status: fixed.isEmpty ? .affected : .fixed,
+            aliases: names.subtracting([id]).sorted(), advisoryIDs: advisoryIDs, cvss: cvss,
+            severitySource: severitySource, dataSource: primary.affected.ecosystem, references: references,
+            published: primary.advisory.published, modified: primary.advisory.modified)
+        var subject = "\(package.name) \(package.version)"
+        if let source = package.sourceName, source != package.name { subject += " (source \(source) \(version))" }
+        let message = fixed.isEmpty
+            ? "\(subject) is affected by \(id); fix not available"
+            : "\(subject) is affected by \(id); fixed in \(fixed.joined(separator: ", "))"
+        return Finding(kind: .vulnerability, id: id, title: title, severity: severity,
+                       location: .init(path: package.location.path, layerDigest: package.location.layerDigest),
+                       message: message, vulnerability: vulnerability)
+    }
+
+    /// The words advisories use: GitHub's `MODERATE`, Debian/Ubuntu's `negligible`, Red Hat's `Important`.
+    static func severityWord(_ word: String) -> Severity? {
+        switch word.lowercased() {
+        case "critical": return .critical
+        case "high", "important": return .high
+        case "moderate", "medium": return .medium
+        case "low", "negligible", "unimportant": return .low
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import KensaCore
+import KensaVulnDB
+
+struct DbCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Build and inspect the local vulnerability database (OSV records).",
+        discussion: """
+        The database lives in the cache directory: --cache-dir, else $KENSA_CACHE_DIR, else \
+        $XDG_CACHE_HOME/kensa, else ~/.cache/kensa; the file is db/kensa.db.
+
+        Examples:
+          kensa db build --from ~/osv/PyPI/all.zip --from ~/osv/Debian/all.zip
+          kensa db info
+        """,
+        subcommands: [DbBuildCommand.self, DbInfoCommand.self]
+    )
+}
+
+struct DbLocationOptions: ParsableArguments {
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default: $KENSA_CACHE_DIR, $XDG_CACHE_HOME/kensa or ~/.cache/kensa).")
+    var cacheDir: String?
+
+    var databasePath: String {
+        VulnDBLocation.databasePath(cacheDirectory: VulnDBLocation.cacheDirectory(cacheDir))
+    }
+}

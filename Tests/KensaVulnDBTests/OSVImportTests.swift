@@ -1,0 +1,146 @@
+import Foundation
+import KensaCore
+@testable import KensaVulnDB
+import XCTest
+
+final class OSVImportTests: XCTestCase {
+    func testSharedTestDataImports() throws {
+        let dir = try temporaryDirectory(self)
+        let output = dir.appendingPathComponent("db/kensa.db").path
+        let summary = try VulnDBBuilder.build(from: [sharedOSVData()], output: output,
+                                              builtAt: Date(timeIntervalSince1970: 1_700_000_000))
+        XCTAssertEqual(summary.warnings, [])
+        XCTAssertEqual(summary.metadata.records, 249)
+        XCTAssertEqual(summary.metadata.recordCounts, ["Maven": 23, "crates.io": 50, "PyPI": 75, "Go": 51, "npm": 23,
+                                                       "NuGet": 1, "RubyGems": 28])
+        let db = try VulnDB(path: output)
+        XCTAssertEqual(db.metadata.builtAt, "2023-11-14T22:13:20Z")
+        XCTAssertEqual(db.metadata.sources, [sharedOSVData()])
+        XCTAssertEqual(db.metadata.records, 249)
+        XCTAssertEqual(db.metadata.schemaVersion, VulnDB.schemaVersion)
+        // No temporary file left beside the DB.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("db").path), ["kensa.db"])
+    }
+
+    func testZipArchiveImportsLikeTheDirectory() throws {
+        let dir = try temporaryDirectory(self)
+        let zip = dir.appendingPathComponent("all.zip").path
+        try sh("cd '\(sharedOSVData())/npm' && zip -q -X '\(zip)' *.json")
+        let summary = try VulnDBBuilder.build(from: [zip], output: dir.appendingPathComponent("z.db").path)
+        XCTAssertEqual(summary.metadata.records, 23)
+        XCTAssertEqual(summary.metadata.recordCounts, ["npm": 23, "Maven": 1, "NuGet": 1])
+        let db = try VulnDB(path: summary.path)
+        let matches = try db.match([package(.npm, "lodash", "4.17.20")], os: nil)
+        XCTAssertTrue(matches.keys.contains("lodash@4.17.20 CVE-2020-28500"), "\(matches.keys)")
+    }
+
+    func testMalformedRecordsAreWarningsNotFatal() throws {
+        let dir = try temporaryDirectory(self)
+        let src = dir.appendingPathComponent("src")
+        try write(#"{"id": "OURS-1", "modified": "2024-01-01T00:00:00Z", "affected": [{"package": {"ecosystem": "npm", "name": "x"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}"#,
+                  to: src.appendingPathComponent("good.json"))
+        try write("not json", to: src.appendingPathComponent("a-garbage.json"))
+        try write(#"{"summary": "no id"}"#, to: src.appendingPathComponent("b-noid.json"))
+        try write(#"{"id": "OURS-2", "affected": [{"package": {"ecosystem": "npm", "name": "y"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"broken": "1"}]}]}]}"#,
+                  to: src.appendingPathComponent("c-event.json"))
+        try write(#"{"id": "OURS-3", "affected": [{"package": {"ecosystem": "npm", "name": "y"}, "ranges": [{"type": "NOPE", "events": []}]}]}"#,
+                  to: src.appendingPathComponent("d-type.json"))
+        try write(String(repeating: "[", count: 100_000), to: src.appendingPathComponent("e-deep.json"))
+        try write(#"{"id": 42}"#, to: src.appendingPathComponent("f-type.json"))
+        try write(String(#"{"id": "OURS-4", "details": ""#) + String(repeating: "x", count: 17 << 20) + #""}"#,
+                  to: src.appendingPathComponent("g-huge.json"))
+        try write(#"{"id": "OURS-5", "affected": [{"package": {"ecosystem": "npm", "name": "y"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]"#,
+                  to: src.appendingPathComponent("h-truncated.json"))
+        let summary = try VulnDBBuilder.build(from: [src.path], output: dir.appendingPathComponent("k.db").path)
+        XCTAssertEqual(summary.metadata.records, 1)
+        XCTAssertEqual(summary.metadata.malformedRecords, 8)
+        XCTAssertEqual(summary.warnings.count, 8, "\(summary.warnings)")
+        for name in ["a-garbage", "b-noid", "c-event", "d-type", "e-deep", "f-type", "g-huge", "h-truncated"] {
+            XCTAssertTrue(summary.warnings.contains { $0.contains(name + ".json") && !$0.contains("\n") }, name)
+        }
+        XCTAssertTrue(summary.warnings.contains { $0.contains("e-deep.json: JSON nested deeper") })
+        XCTAssertTrue(summary.warnings.contains { $0.contains("c-event.json: unknown range event broken") })
+    }
+
+    func testMalformedArchiveIsAnErrorAndTheOldDBSurvives() throws {
+        let dir = try temporaryDirectory(self)
+        let output = dir.appendingPathComponent("db/kensa.db").path
+        _ = try VulnDBBuilder.build(from: ["\(sharedOSVData())/npm"], output: output)
+
+        let garbage = dir.appendingPathComponent("garbage.zip")
+        try Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: garbage)
+        let good = dir.appendingPathComponent("good.zip").path
+        try sh("cd '\(sharedOSVData())/PyPI' && zip -q -X '\(good)' *.json")
+        let truncated = dir.appendingPathComponent("truncated.zip").path
+        try sh("head -c $(( $(stat -c %s '\(good)') / 2 )) '\(good)' > '\(truncated)'")
+        let empty = dir.appendingPathComponent("empty.zip").path
+        try sh(": > '\(empty)'")
+
+        for bad in [garbage.path, truncated, empty] {
+            XCTAssertThrowsError(try VulnDBBuilder.build(from: [bad], output: output), bad) { error in
+                guard let error = error as? KensaError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.input, bad)
+                XCTAssertFalse(error.description.contains("\n"))
+            }
+            let db = try VulnDB(path: output)
+            XCTAssertEqual(db.metadata.recordCounts, ["npm": 23, "Maven": 1, "NuGet": 1], bad)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("db").path), ["kensa.db"])
+        }
+        XCTAssertThrowsError(try VulnDBBuilder.build(from: [dir.appendingPathComponent("missing").path], output: output))
+    }
+
+    func testOtherSchemaVersionIsRefused() throws {
+        let dir = try temporaryDirectory(self)
+        let output = dir.appendingPathComponent("k.db").path
+        _ = try VulnDBBuilder.build(from: ["\(sharedOSVData())/npm"], output: output)
+        try sh("python3 -c \"import sqlite3; c = sqlite3.connect('\(output)'); c.execute(\\\"UPDATE meta SET value = '999' WHERE key = 'schema_version'\\\"); c.commit()\"")
+        XCTAssertThrowsError(try VulnDB(path: output)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("schema version 999"), text)
+            XCTAssertTrue(text.contains("kensa db update") && text.contains("kensa db build"), text)
+        }
+    }
+
+    func testMissingAndForeignFiles() throws {
+        let dir = try temporaryDirectory(self)
+        XCTAssertThrowsError(try VulnDB(path: dir.appendingPathComponent("none.db").path)) { error in
+            XCTAssertTrue("\(error)".contains("run `kensa db update` or `kensa db build"), "\(error)")
+        }
+        let garbage = dir.appendingPathComponent("garbage.db")
+        try Data(repeating: 0x41, count: 8192).write(to: garbage)
+        XCTAssertThrowsError(try VulnDB(path: garbage.path)) { error in
+            XCTAssertEqual((error as? KensaError)?.kind, .malformed)
+            XCTAssertTrue("\(error)".contains("kensa db build"), "\(error)")
+        }
+        let otherSQLite = dir.appendingPathComponent("other.db").path
+        try sh("python3 -c \"import sqlite3; c = sqlite3.connect('\(otherSQLite)'); c.execute('CREATE TABLE t (x)'); c.commit()\"")
+        XCTAssertThrowsError(try VulnDB(path: otherSQLite)) { error in
+            XCTAssertTrue("\(error)".contains("not a kensa vulnerability database"), "\(error)")
+        }
+    }
+
+    func testNewerCopyOfARecordWins() throws {
+        let dir = try temporaryDirectory(self)
+        let record = { (modified: String, fixed: String) in
+            #"{"id": "OURS-DUP", "modified": "\#(modified)", "affected": [{"package": {"ecosystem": "npm", "name": "dup"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "\#(fixed)"}]}]}]}"#
+        }
+        try write(record("2024-01-01T00:00:00Z", "1.0.0"), to: dir.appendingPathComponent("a/old.json"))
+        try write(record("2025-01-01T00:00:00Z", "2.0.0"), to: dir.appendingPathComponent("b/new.json"))
+        for order in [["a", "b"], ["b", "a"]] {
+            let summary = try VulnDBBuilder.build(from: order.map { dir.appendingPathComponent($0).path },
+                                                  output: dir.appendingPathComponent("k.db").path)
+            XCTAssertEqual(summary.metadata.records, 1)
+            let matches = try VulnDB(path: summary.path).match([package(.npm, "dup", "1.5.0")], os: nil)
+            XCTAssertEqual(matches.findings.map(\.id), ["OURS-DUP"])
+            XCTAssertEqual(matches.findings.first?.vulnerability?.fixedVersions, ["2.0.0"])
+        }
+    }
+
+    func testCacheDirectoryPrecedence() {
+        XCTAssertEqual(VulnDBLocation.cacheDirectory("/flag", environment: ["KENSA_CACHE_DIR": "/env", "XDG_CACHE_HOME": "/xdg"]), "/flag")
+        XCTAssertEqual(VulnDBLocation.cacheDirectory(nil, environment: ["KENSA_CACHE_DIR": "/env", "XDG_CACHE_HOME": "/xdg"]), "/env")
+        XCTAssertEqual(VulnDBLocation.cacheDirectory(nil, environment: ["XDG_CACHE_HOME": "/xdg", "HOME": "/h"]), "/xdg/kensa")
+        XCTAssertEqual(VulnDBLocation.cacheDirectory(nil, environment: ["HOME": "/h"]), "/h/.cache/kensa")
+        XCTAssertEqual(VulnDBLocation.databasePath(cacheDirectory: "/c"), "/c/db/kensa.db")
+    }
+}

@@ -1,1 +1,0 @@
-// KensaVulnDBTests: replaced as tests are written.
