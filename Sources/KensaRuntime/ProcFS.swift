@@ -34,7 +34,7 @@ enum ProcFS {
     }
 
     /// A snapshot of a live process, or nil if it is gone.
-    static func snapshot(_ pid: Int32) -> ProcessInfo? {
+    static func snapshot(_ pid: Int32) -> ProcessSnapshot? {
         let dir = "/proc/\(pid)"
         guard let status = text(dir + "/status") else { return nil }
         var ppid: Int32 = 0
@@ -63,13 +63,13 @@ enum ProcFS {
         if let l = text(dir + "/loginuid"), let v = Int64(l.trimmingCharacters(in: .whitespacesAndNewlines)), v != 4_294_967_295 {
             loginuid = v
         }
-        return ProcessInfo(pid: pid, ppid: ppid, name: name, exepath: exe, argv: args, uid: uid,
+        return ProcessSnapshot(pid: pid, ppid: ppid, name: name, exepath: exe, argv: args, uid: uid,
                            cgroup: text(dir + "/cgroup") ?? "", cwd: link(dir + "/cwd"), tty: tty, loginuid: loginuid, vpid: vpid,
                            env: (read(dir + "/environ") ?? []).split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
     }
 
-    static func ancestors(of p: ProcessInfo) -> [ProcessInfo] {
-        var out: [ProcessInfo] = []
+    static func ancestors(of p: ProcessSnapshot) -> [ProcessSnapshot] {
+        var out: [ProcessSnapshot] = []
         var next = p.ppid
         while next > 0, out.count < maxAncestors, let a = snapshot(next) {
             out.append(a)

@@ -1,7 +1,7 @@
 // A process event (exec or exit) as kensa observes it without a kernel module: from the proc
 // connector, from /proc polling, or replayed from a recording.
 
-public struct ProcessInfo: Sendable, Equatable {
+public struct ProcessSnapshot: Sendable, Equatable {
     public var pid: Int32
     public var ppid: Int32
     /// The kernel's `comm` (at most 15 bytes), which Falco calls proc.name.
@@ -53,13 +53,13 @@ public final class ProcessEvent: Sendable {
     public let number: UInt64
     public let type: String
     public let time: Int64
-    public let process: ProcessInfo
+    public let process: ProcessSnapshot
     /// Parent first, then grandparent, and so on.
-    public let ancestors: [ProcessInfo]
+    public let ancestors: [ProcessSnapshot]
     public let userName: String?
     public let observer: ProcessObserver
 
-    public init(number: UInt64, type: String, time: Int64, process: ProcessInfo, ancestors: [ProcessInfo], userName: String?,
+    public init(number: UInt64, type: String, time: Int64, process: ProcessSnapshot, ancestors: [ProcessSnapshot], userName: String?,
                 observer: ProcessObserver) {
         self.number = number
         self.type = type

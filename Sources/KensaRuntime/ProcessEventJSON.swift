@@ -1,7 +1,7 @@
 // kensa's recording format for process events (one JSON object per line), used by `--replay`
 // and in evidence bundles.
 
-extension ProcessInfo {
+extension ProcessSnapshot {
     var jsonObject: JSONValue {
         var m = [
             JSONMember("argv", .array(argv.map { .string($0) })),
@@ -70,13 +70,13 @@ extension ProcessEvent {
         guard case .object = json, let p = json["process"] else {
             throw RuntimeError(.event, input: at, reason: "not a process event (no \"process\")")
         }
-        let process = try ProcessInfo(json: p, at: at)
-        var ancestors: [ProcessInfo] = []
+        let process = try ProcessSnapshot(json: p, at: at)
+        var ancestors: [ProcessSnapshot] = []
         if let a = json["ancestors"] {
             guard let items = a.arrayValue, items.count <= 256 else {
                 throw RuntimeError(.event, input: at, reason: "ancestors must be a list of at most 256 processes")
             }
-            for i in items { ancestors.append(try ProcessInfo(json: i, at: at)) }
+            for i in items { ancestors.append(try ProcessSnapshot(json: i, at: at)) }
         }
         guard let timeText = json["time"]?.stringValue, let time = Timestamp.parse(timeText) else {
             throw RuntimeError(.event, input: at, reason: "time missing or not RFC 3339")

@@ -9,7 +9,7 @@ enum ProcessFields {
         return BoundField(name: ref.display, type: type, extract: extract)
     }
 
-    static func ancestor(_ e: ProcessEvent, _ level: Int) -> ProcessInfo? {
+    static func ancestor(_ e: ProcessEvent, _ level: Int) -> ProcessSnapshot? {
         if level == 0 { return e.process }
         return level - 1 < e.ancestors.count ? e.ancestors[level - 1] : nil
     }
@@ -38,7 +38,7 @@ enum ProcessFields {
             }
             return (.string, { .one($0.process.env.joined(separator: " ")) })
         case "proc.aname", "proc.apid", "proc.aexepath", "proc.aexe":
-            let pick: @Sendable (ProcessInfo) -> String
+            let pick: @Sendable (ProcessSnapshot) -> String
             switch name {
             case "proc.aname": pick = { $0.name }
             case "proc.apid": pick = { String($0.pid) }

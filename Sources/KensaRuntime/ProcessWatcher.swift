@@ -61,7 +61,7 @@ public final class ProcessWatcher: @unchecked Sendable {
         }
     }
 
-    func emit(_ p: ProcessInfo, type: String) {
+    func emit(_ p: ProcessSnapshot, type: String) {
         let event = ProcessEvent(number: nextNumber(), type: type, time: Self.now(), process: p,
                                  ancestors: ProcFS.ancestors(of: p), userName: users.name(p.uid), observer: observer)
         onEvent(event)

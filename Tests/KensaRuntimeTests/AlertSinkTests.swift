@@ -33,7 +33,7 @@ import Testing
         let all = try alerts()
         #expect(all.filter { $0.rule == "Create Privileged Pod" }.count == 5)
         for a in all { sink.deliver(a, event: .process(ProcessEvent(number: 0, type: "x", time: 0,
-            process: ProcessInfo(pid: 1, ppid: 0, name: "x", exepath: "", argv: [], uid: 0, cgroup: ""), ancestors: [], userName: nil, observer: .replay))) }
+            process: ProcessSnapshot(pid: 1, ppid: 0, name: "x", exepath: "", argv: [], uid: 0, cgroup: ""), ancestors: [], userName: nil, observer: .replay))) }
         await sink.finish()
         await receiver.close()
         let got = bodies.all
