@@ -2,6 +2,7 @@
 """Test helper: writes a hostile or odd tar to stdout, by name of the case.
 
 Cases: traversal, absolute, symlink-escape, hardlink-escape, link-loop, bad-utf8,
+secret (a GitHub token in app/config/deploy.env), secret-whiteout (deletes that file),
 many-entries (100,000 files in one directory), bomb-header (the header of one 2 GiB file:
 the caller streams the zeros and the padding), ok (a small valid layer)."""
 import io, sys, tarfile
@@ -46,6 +47,10 @@ def main():
         add(t, "usr/lib/python3/dist-packages/loop-1.0.dist-info", type=tarfile.SYMTYPE, linkname="loop-1.0.dist-info")
     elif case == "bad-utf8":
         add(t, "usr/lib/python3/dist-packages/bad\udcff\udcfe-1.0.dist-info/METADATA", META("bad", "1.0"))
+    elif case == "secret":
+        add(t, "app/config/deploy.env", b"GITHUB_TOKEN=ghp_Zx8Kq2Lm5Np7Rt9Vw3Yb6Cd1Fg4Hj0Ks8Qu2\n")
+    elif case == "secret-whiteout":
+        add(t, "app/config/.wh.deploy.env")
     elif case == "many-entries":
         for i in range(100000):
             add(t, "var/many/f%06d" % i, b"x")
