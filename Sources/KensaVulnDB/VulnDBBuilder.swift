@@ -13,7 +13,10 @@ public enum VulnDBBuilder {
         public var warnings: [String]
     }
 
-    public static func build(from sources: [String], output: String, builtAt: Date = Date()) throws -> Summary {
+    /// `sourceLabels` names the sources in the metadata when `sources` are local copies
+    /// (`db update` downloads to temporary files and records the URLs).
+    public static func build(from sources: [String], output: String, builtAt: Date = Date(),
+                             sourceLabels: [String]? = nil) throws -> Summary {
         guard !sources.isEmpty else {
             throw KensaError(.usage, input: "", reason: "no OSV source given (--from PATH)")
         }
@@ -43,7 +46,7 @@ public enum VulnDBBuilder {
                     try OSVSource.read(source) { name, data in try importer.add(data, source: name) }
                 }
                 warnings = importer.warnings.sorted()
-                return try finish(db, sources: sources, builtAt: builtAt, malformed: importer.warnings.count)
+                return try finish(db, sources: sourceLabels ?? sources, builtAt: builtAt, malformed: importer.warnings.count)
             }
             try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
             try queue.close()

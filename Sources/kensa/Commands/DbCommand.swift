@@ -13,9 +13,11 @@ struct DbCommand: ParsableCommand {
 
         Examples:
           kensa db build --from ~/osv/PyPI/all.zip --from ~/osv/Debian/all.zip
+          kensa db update
+          kensa db update --source https://mirror.example/osv/PyPI/all.zip
           kensa db info
         """,
-        subcommands: [DbBuildCommand.self, DbInfoCommand.self]
+        subcommands: [DbBuildCommand.self, DbUpdateCommand.self, DbInfoCommand.self]
     )
 }
 
