@@ -352,6 +352,18 @@ import Testing
         #expect(loadError(big)?.kind == .ruleFile)
     }
 
+    @Test func yamlAliasBombIsRejected() throws {
+        var lines = ["- list: a0", "  items: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for i in 1...9 {
+            lines.append("- list: a\(i)")
+            lines.append("  items: &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let e = try #require(loadError(lines.joined(separator: "\n")))
+        // Lists hold scalars only, so nested aliases stop at the first list that uses one.
+        #expect(e.item == "a1")
+        #expect(e.reason.contains("must be scalars"))
+    }
+
     @Test func unsupportedFieldSkipsRuleOrFailsInStrictMode() throws {
         let yaml = """
         - rule: Uses fd
