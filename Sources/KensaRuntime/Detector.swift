@@ -50,9 +50,9 @@ public final class Detector: @unchecked Sendable {
 
     /// Decodes one JSON text (an audit `Event` or `EventList`) and evaluates its events.
     /// `origin` names it in diagnostics, e.g. `audit.log:12` or `webhook 127.0.0.1`.
-    public func handleAudit(_ bytes: UnsafeBufferPointer<UInt8>, origin: String) {
+    public func handleAudit(_ bytes: UnsafeBufferPointer<UInt8>, origin: @autoclosure () -> String) {
         let batch = AuditEvent.decode(bytes)
-        for failure in batch.failures { malformed(origin, failure.reason) }
+        for failure in batch.failures { malformed(origin(), failure.reason) }
         for event in batch.events {
             let alerts = engine.alerts(for: event, hostname: hostname)
             record(events: 1, alerts)
@@ -60,8 +60,8 @@ public final class Detector: @unchecked Sendable {
         }
     }
 
-    public func handleAudit(_ bytes: [UInt8], origin: String) {
-        bytes.withUnsafeBufferPointer { handleAudit($0, origin: origin) }
+    public func handleAudit(_ bytes: [UInt8], origin: @autoclosure () -> String) {
+        bytes.withUnsafeBufferPointer { handleAudit($0, origin: origin()) }
     }
 
     public func handleProcess(_ event: ProcessEvent) {
