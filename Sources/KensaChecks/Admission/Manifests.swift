@@ -56,22 +56,27 @@ public enum ManifestLoader {
     public static func load(_ text: String, path: String) throws(KensaError) -> [ManifestObject] {
         var out: [ManifestObject] = []
         for (value, line) in try documents(text, path: path) {
-            guard case .map(let m) = value, case .string(let kind)? = m["kind"] else { continue }
-            let meta: CELMap? = { if case .map(let mm)? = m["metadata"] { return mm }; return nil }()
-            var labels: [String: String] = [:]
-            if case .map(let lm)? = meta?["labels"] {
-                for i in 0..<lm.count { if case .string(let k) = lm.keys[i], case .string(let v) = lm.values[i] { labels[k] = v } }
-            }
-            var namespace: String?
-            if case .string(let ns)? = meta?["namespace"] { namespace = ns }
-            var name = ""
-            if case .string(let n)? = meta?["name"] { name = n }
-            var apiVersion = ""
-            if case .string(let a)? = m["apiVersion"] { apiVersion = a }
-            out.append(ManifestObject(value: value, path: path, line: line, apiVersion: apiVersion,
-                                      kind: kind, name: name, namespace: namespace, labels: labels))
+            if let o = object(value, path: path, line: line) { out.append(o) }
         }
         return out
+    }
+
+    /// The object a parsed document holds, or nil when it has no `kind`.
+    static func object(_ value: CELValue, path: String, line: Int) -> ManifestObject? {
+        guard case .map(let m) = value, case .string(let kind)? = m["kind"] else { return nil }
+        let meta: CELMap? = { if case .map(let mm)? = m["metadata"] { return mm }; return nil }()
+        var labels: [String: String] = [:]
+        if case .map(let lm)? = meta?["labels"] {
+            for i in 0..<lm.count { if case .string(let k) = lm.keys[i], case .string(let v) = lm.values[i] { labels[k] = v } }
+        }
+        var namespace: String?
+        if case .string(let ns)? = meta?["namespace"] { namespace = ns }
+        var name = ""
+        if case .string(let n)? = meta?["name"] { name = n }
+        var apiVersion = ""
+        if case .string(let a)? = m["apiVersion"] { apiVersion = a }
+        return ManifestObject(value: value, path: path, line: line, apiVersion: apiVersion,
+                              kind: kind, name: name, namespace: namespace, labels: labels)
     }
 
     static func convert(_ node: Node, depth: Int, budget: inout Int, path: String) throws -> CELValue {

@@ -1,0 +1,81 @@
+// Reads Kubernetes YAML/JSON into KubeObjects: multi-document files, `List` kinds (each item
+// is an object), documents that are not Kubernetes objects (no apiVersion/kind) skipped. The
+// line of every field is kept so a finding points at the offending line. Same bounds as
+// ManifestLoader (bytes, nodes, depth), so alias bombs end in a KensaError.
+
+import KensaCEL
+import KensaCore
+import Yams
+
+public enum KubeReader {
+    public static func read(_ text: String, path: String) throws(KensaError) -> [KubeObject] {
+        if text.utf8.count > ManifestLoader.maxBytes {
+            throw KensaError(.limitExceeded, input: path, reason: "manifest is larger than \(ManifestLoader.maxBytes) bytes")
+        }
+        var out: [KubeObject] = []
+        var budget = ManifestLoader.maxNodes
+        do {
+            var documents = try Yams.compose_all(yaml: text)
+            while let node = documents.next() {
+                var lines: [String: Int] = [:]
+                let value = try convert(node, fieldPath: "", depth: 0, budget: &budget, lines: &lines, path: path)
+                let line = node.mark?.line ?? 1
+                append(value, line: line, lines: lines, prefix: "", path: path, into: &out)
+            }
+            if let error = documents.error { throw KensaError(.malformed, input: path, reason: "invalid YAML: \(error)") }
+        } catch let e as KensaError {
+            throw e
+        } catch {
+            throw KensaError(.malformed, input: path, reason: "invalid YAML: \(error)")
+        }
+        return out
+    }
+
+    private static func append(_ value: CELValue, line: Int, lines: [String: Int], prefix: String, path: String,
+                               into out: inout [KubeObject]) {
+        guard value["apiVersion"]?.stringValue != nil, let kind = value["kind"]?.stringValue else { return }
+        if kind.hasSuffix("List"), case .list(let items)? = value["items"] {
+            for (i, item) in items.enumerated() {
+                let p = "\(prefix)items[\(i)]"
+                var sub: [String: Int] = [:]
+                for (k, l) in lines where k.hasPrefix(p + ".") { sub[String(k.dropFirst(p.count + 1))] = l }
+                append(item, line: lines[p] ?? line, lines: sub, prefix: "", path: path, into: &out)
+            }
+            return
+        }
+        guard let manifest = ManifestLoader.object(value, path: path, line: line) else { return }
+        out.append(KubeObject(manifest: manifest, lines: lines, endLine: max(line, lines.values.max() ?? line)))
+    }
+
+    private static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
+
+    private static func convert(_ node: Node, fieldPath: String, depth: Int, budget: inout Int, lines: inout [String: Int],
+                                path: String) throws -> CELValue {
+        budget -= 1
+        if budget < 0 { throw KensaError(.limitExceeded, input: path, reason: "more than \(ManifestLoader.maxNodes) YAML nodes (alias expansion?)") }
+        if depth > ManifestLoader.maxDepth { throw KensaError(.limitExceeded, input: path, reason: "YAML nests deeper than \(ManifestLoader.maxDepth) levels") }
+        switch node {
+        case .scalar:
+            return try ManifestLoader.convert(node, depth: depth, budget: &budget, path: path)
+        case .sequence(let seq):
+            var items: [CELValue] = []
+            for (i, n) in seq.enumerated() {
+                let p = "\(fieldPath)[\(i)]"
+                if let l = n.mark?.line { lines[p] = l }
+                items.append(try convert(n, fieldPath: p, depth: depth + 1, budget: &budget, lines: &lines, path: path))
+            }
+            return .list(items)
+        case .mapping(let map):
+            var pairs: [(String, CELValue)] = []
+            for (k, v) in map {
+                guard let key = k.string else { continue }
+                let p = join(fieldPath, key)
+                if let l = k.mark?.line { lines[p] = l }
+                pairs.append((key, try convert(v, fieldPath: p, depth: depth + 1, budget: &budget, lines: &lines, path: path)))
+            }
+            return .map(CELMap(strings: pairs))
+        case .alias:
+            throw KensaError(.unsupported, input: path, reason: "unresolved YAML alias")
+        }
+    }
+}
