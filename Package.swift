@@ -10,6 +10,7 @@ let package = Package(
         // Libraries only for Benchmarks/ (a separate package); kensa itself is the executable.
         .library(name: "KensaVersion", targets: ["KensaVersion"]),
         .library(name: "KensaCEL", targets: ["KensaCEL"]),
+        .library(name: "KensaRuntime", targets: ["KensaRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,7 +67,14 @@ let package = Package(
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
         .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
         .testTarget(name: "KensaSecretsTests", dependencies: ["KensaSecrets"]),
-        .testTarget(name: "KensaRuntimeTests", dependencies: ["KensaRuntime"]),
+        .testTarget(name: "KensaRuntimeTests", dependencies: [
+            "KensaRuntime",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         // End-to-end tests: they run the built `kensa` binary on real fixtures.
         .testTarget(name: "KensaCLITests", dependencies: ["KensaCore"]),
     ],
