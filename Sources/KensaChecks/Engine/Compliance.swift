@@ -1,0 +1,35 @@
+// `kensa config --compliance pss-baseline|pss-restricted`: one row per Pod Security Standards
+// control of the level, failed when any unsuppressed finding of its check remains.
+
+import KensaCore
+
+public struct ComplianceRow: Sendable, Hashable {
+    public var id: String
+    public var level: String
+    public var control: String
+    public var passed: Bool
+    /// `kind/namespace/name` of each failing object, sorted.
+    public var failingObjects: [String]
+}
+
+public enum ComplianceProfile: String, Sendable, CaseIterable {
+    case pssBaseline = "pss-baseline"
+    case pssRestricted = "pss-restricted"
+
+    var levels: Set<String> { self == .pssBaseline ? ["baseline"] : ["baseline", "restricted"] }
+
+    /// The checks of this profile.
+    public func checks(from checks: [Check] = allChecks) -> [Check] {
+        checks.filter { $0.pssControl.map { levels.contains($0.level) } ?? false }
+    }
+
+    public func rows(_ findings: [Finding], checks: [Check] = allChecks) -> [ComplianceRow] {
+        self.checks(from: checks).map { check in
+            let failing = Set(findings.filter { $0.id == check.id && $0.suppression == nil }
+                .map { $0.location.object ?? $0.location.path })
+            let pss = check.pssControl ?? ("", "")
+            return ComplianceRow(id: check.id, level: pss.level, control: pss.control, passed: failing.isEmpty,
+                                 failingObjects: failing.sorted())
+        }
+    }
+}
