@@ -337,8 +337,7 @@ struct FileScan {
         if s < 0 || e < 0 { s = m[0]; e = m[1] }
         guard e > s else { return }
         let secret = UnsafeBufferPointer(rebasing: buf[s..<e])
-        if let floor = rule.entropy, SecretValueChecks.entropy(secret) < floor { return }
-        if rule.skipPlaceholders && scanner.placeholdersAllowed && SecretValueChecks.isPlaceholder(secret) { return }
+        // cheapest rejections first: most candidates of generic rules are code, not values
         switch rule.verifier {
         case .none: break
         case .base64UserPassword:
@@ -350,6 +349,8 @@ struct FileScan {
             }
             if !SecretValueChecks.isCredentialLikeAssignment(key: key, value: secret) { return }
         }
+        if let floor = rule.entropy, SecretValueChecks.entropy(secret) < floor { return }
+        if rule.skipPlaceholders && scanner.placeholdersAllowed && SecretValueChecks.isPlaceholder(secret) { return }
         for allow in rule.allowRules where allow.regex != nil && (allow.path == nil || allow.allowsPath(path)) {
             if allow.compiledRegex?.firstMatch(in: secret, from: 0, to: secret.count) != nil { return }
         }

@@ -30,17 +30,26 @@ enum SecretValueChecks {
     static func isPlaceholder(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = s.first else { return true }
         if first == UInt8(ascii: "$") { return true }
-        var lower = [UInt8](repeating: 0, count: s.count)
         var run = 1, longestRun = 1
-        for i in 0..<s.count {
-            lower[i] = KeywordAutomaton.lower(s[i])
-            if i > 0 {
-                run = s[i] == s[i - 1] ? run + 1 : 1
-                longestRun = max(longestRun, run)
-            }
+        for i in 1..<max(1, s.count) {
+            run = s[i] == s[i - 1] ? run + 1 : 1
+            longestRun = max(longestRun, run)
         }
         if longestRun >= 6 || (s.count >= 4 && longestRun * 2 >= s.count) { return true }
-        return words.contains { contains(lower, $0) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: s.count) { lower in
+            for i in 0..<s.count { lower[i] = KeywordAutomaton.lower(s[i]) }
+            let hay = UnsafeBufferPointer(lower)
+            return words.contains { contains(hay, $0) }
+        }
+    }
+
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= hay.count, let n0 = needle.first else { return false }
+        outer: for i in 0...(hay.count - needle.count) where hay[i] == n0 {
+            for j in 1..<needle.count where hay[i + j] != needle[j] { continue outer }
+            return true
+        }
+        return false
     }
 
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {

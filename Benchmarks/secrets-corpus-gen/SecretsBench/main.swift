@@ -81,7 +81,7 @@ DispatchQueue.concurrentPerform(iterations: max(1, options.threads)) { _ in
         guard i < files.count else { return }
         let (path, size) = files[i]
         let found: [Finding]
-        if size > 64 << 20 {  // whole files below 64 MiB: one read, no window copies
+        if size > 8 << 20 {  // whole files below 8 MiB: one read; larger ones stream in 1 MiB reads
             found = (try? scanner.scanFile(atPath: path, reportAs: path)) ?? []
         } else if let data = FileManager.default.contents(atPath: path) {
             found = scanner.scan(path: path, content: data)
@@ -106,7 +106,14 @@ for (i, findings) in results.all.sorted(by: { $0.key < $1.key }) {
 }
 let json = try JSONSerialization.data(withJSONObject: ["Results": out], options: [.prettyPrinted, .sortedKeys])
 if let path = options.output {
-    _ = FileManager.default.createFile(atPath: path, contents: json)
+    // fopen, not FileManager.createFile: the latter replaces the path atomically, which
+    // would turn `-o /dev/null` into a regular file
+    guard let file = fopen(path, "w") else {
+        FileHandle.standardError.write(Data("secrets-bench: \(path): cannot open for writing\n".utf8))
+        exit(2)
+    }
+    json.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    fclose(file)
 } else {
     FileHandle.standardOutput.write(json)
 }
