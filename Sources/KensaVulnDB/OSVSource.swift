@@ -99,7 +99,10 @@ enum OSVSource {
                     throw KensaError(.limitExceeded, input: path, reason: "more than \(maximumTotalBytes >> 30) GiB uncompressed")
                 }
                 if data.count + count > OSVRecord.maximumSize {
+                    // Reported as one oversized record; the rest of the entry is not inflated.
                     oversized = true
+                    archive_read_data_skip(archive)
+                    break
                 } else {
                     data.append(contentsOf: buffer[0..<count])
                 }

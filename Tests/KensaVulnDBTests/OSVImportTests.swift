@@ -62,6 +62,20 @@ final class OSVImportTests: XCTestCase {
         XCTAssertTrue(summary.warnings.contains { $0.contains("c-event.json: unknown range event broken") })
     }
 
+    func testHighlyCompressedOversizedEntryIsOneWarning() throws {
+        let dir = try temporaryDirectory(self)
+        let zip = dir.appendingPathComponent("bomb.zip").path
+        // 32 MiB of blanks deflate to ~32 KB: only the first 16 MiB are ever inflated.
+        try sh("""
+            python3 -c "import zipfile; z = zipfile.ZipFile('\(zip)', 'w', zipfile.ZIP_DEFLATED); \
+            z.writestr('big.json', ' ' * (32 << 20)); \
+            z.write('\(sharedOSVData())/npm/GHSA-29mw-wpgm-hmr9.json', 'GHSA-29mw-wpgm-hmr9.json'); z.close()"
+            """)
+        let summary = try VulnDBBuilder.build(from: [zip], output: dir.appendingPathComponent("k.db").path)
+        XCTAssertEqual(summary.metadata.records, 1)
+        XCTAssertEqual(summary.warnings, ["\(zip)!big.json: record larger than 16 MiB"])
+    }
+
     func testMalformedArchiveIsAnErrorAndTheOldDBSurvives() throws {
         let dir = try temporaryDirectory(self)
         let output = dir.appendingPathComponent("db/kensa.db").path
