@@ -31,10 +31,10 @@ final class HostileArchiveTests: XCTestCase {
         try FileManager.default.createDirectory(at: cwd, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(cwd.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(cwd.path)
         setenv("TMPDIR", tmp.path, 1)
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
+            _ = FileManager.default.changeCurrentDirectoryPath(previous)
             unsetenv("TMPDIR")
         }
         let (run, rss) = try runMeasured(["image", "--input", layout.path, "--format", "json", "--quiet"])
