@@ -5,7 +5,8 @@ let dfAptHygiene = Check(
     references: [],
     remediation: "Use apt-get install --no-install-recommends and remove /var/lib/apt/lists/* in the same RUN.",
     triggering: ["FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
-                 "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"],
+                 "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
+                 "FROM debian:12\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"],
     nonTriggering: ["FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n"],
     rule: dockerRule { d in
         runInstructions(d).compactMap { ins in

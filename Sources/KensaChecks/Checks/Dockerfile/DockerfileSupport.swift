@@ -26,5 +26,7 @@ func shellCommands(_ text: String) -> [[String]] {
         }
     }
     out.append(DockerfileParser.shellWords(current))
-    return out.filter { !$0.isEmpty }
+    // `DEBIAN_FRONTEND=noninteractive apt-get …`: leading assignments are not the command.
+    return out.map { words in Array(words.drop { w in w.contains("=") && !w.hasPrefix("-") && w.first?.isLetter == true }) }
+        .filter { !$0.isEmpty }
 }

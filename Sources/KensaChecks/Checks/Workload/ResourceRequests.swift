@@ -3,11 +3,11 @@ import KensaCore
 let wlResourceRequests = Check(
     id: "KNS-WL-002", title: "No CPU or memory request", severity: .low, family: .workload,
     references: wlReferences(nsa: "Resource policies"),
-    remediation: "Set resources.requests.cpu and resources.requests.memory on every container.",
+    remediation: "Set resources.requests.cpu and resources.requests.memory on every container and init container.",
     triggering: [workloadExample("image: 'a:1'"), workloadExample("image: 'a:1', resources: {requests: {memory: 64Mi}}")],
     nonTriggering: [workloadExample("image: 'a:1', resources: {requests: {cpu: 100m, memory: 64Mi}}")],
     rule: podRule { pod in
-        pod.mainContainers.compactMap { c in
+        pod.allContainers.filter { $0.list != "ephemeralContainers" }.compactMap { c in
             let requests = c.value["resources"]?["requests"]
             let missing = ["cpu", "memory"].filter { requests?[$0] == nil }
             return missing.isEmpty ? nil : CheckHit(fieldPath: "\(c.path).resources.requests",
