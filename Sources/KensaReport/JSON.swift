@@ -8,6 +8,8 @@
 enum JSON: Equatable {
     case string(String)
     case int(Int64)
+    /// A finite decimal, written in Swift's shortest round-trip form (`9.8`, `0.97531`).
+    case number(Double)
     case bool(Bool)
     case array([JSON])
     /// Keys are sorted when written; a nil value leaves the key out.
@@ -37,6 +39,8 @@ private struct JSONSerializer {
         switch value {
         case .string(let text): writeString(text)
         case .int(let number): out.append(contentsOf: String(number).utf8)
+        case .number(let number):
+            out.append(contentsOf: (number.isFinite ? String(number) : "null").utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .array(let items):
             guard !items.isEmpty else { out.append(contentsOf: "[]".utf8); return }

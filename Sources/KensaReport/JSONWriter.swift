@@ -129,6 +129,27 @@ enum JSONWriter {
                 "fieldPath": location.fieldPath.map(JSON.string),
             ]),
             "suppressed": finding.suppression.map { .object(["source": .string($0.source), "reason": .string($0.reason)]) },
+            "vulnerability": finding.vulnerability.map(vulnerability),
+        ])
+    }
+
+    static func vulnerability(_ v: Vulnerability) -> JSON {
+        .object(dropping: [
+            "packageName": .string(v.packageName),
+            "installedVersion": .string(v.installedVersion),
+            "purl": .string(v.purl.description),
+            "fixedVersions": .strings(v.fixedVersions),
+            "status": .string(v.status.rawValue),
+            "aliases": .strings(v.aliases),
+            "advisoryIDs": .strings(v.advisoryIDs),
+            "cvss": .array(v.cvss.map { cvss in
+                .object(dropping: ["type": .string(cvss.type), "vector": .string(cvss.vector), "score": cvss.score.map(JSON.number)])
+            }),
+            "severitySource": v.severitySource.map(JSON.string),
+            "dataSource": .string(v.dataSource),
+            "references": .strings(v.references),
+            "published": v.published.map(JSON.string),
+            "modified": v.modified.map(JSON.string),
         ])
     }
 

@@ -9,6 +9,11 @@ public struct ScanOptions: Sendable {
     /// The secret scanner with its rules (built-in plus `--secret-config`); used when
     /// `scanners` has `.secret`.
     public var secretScanner: SecretScanner
+    /// The vulnerability DB file (see `VulnDBLocation`); used when `scanners` has `.vuln`.
+    public var vulnDBPath: String?
+    /// True when the user asked for `vuln` by name: a missing DB is then an error, while the
+    /// default scanner set only warns and goes on.
+    public var vulnRequested: Bool
     /// Analyzers to run; nil picks the target's default set.
     public var analyzers: [any Analyzer]?
     /// Directories never walked in a root filesystem (relative to the root).
@@ -21,12 +26,15 @@ public struct ScanOptions: Sendable {
     public var progress: (@Sendable (ScanProgress) -> Void)?
 
     public init(scanners: Set<ScannerKind> = [], secretScanner: SecretScanner = SecretScanner(),
+                vulnDBPath: String? = nil, vulnRequested: Bool = false,
                 analyzers: [any Analyzer]? = nil, skipDirs: [String] = ["proc", "sys", "dev"],
                 createdAt: Date = ScanOptions.defaultCreatedAt(),
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount,
                 progress: (@Sendable (ScanProgress) -> Void)? = nil) {
         self.scanners = scanners
         self.secretScanner = secretScanner
+        self.vulnDBPath = vulnDBPath
+        self.vulnRequested = vulnRequested
         self.analyzers = analyzers
         self.skipDirs = skipDirs
         self.createdAt = createdAt

@@ -2,9 +2,31 @@ import Foundation
 import KensaAnalyzers
 import KensaArtifact
 import KensaCore
+import KensaVulnDB
 
 /// target → artifact → analyzers → inventory → report.
 public func scan(_ target: ScanTarget, options: ScanOptions = ScanOptions()) throws -> Report {
+    // Open the DB before reading anything: a missing DB that was asked for fails fast.
+    let db = try openVulnDB(options)
+    var report = try inventory(target, options: options)
+    if let db {
+        let matches = try matchVulnerabilities(report.packages, os: report.os, db: db)
+        report.findings = (report.findings + matches.findings).sorted()
+        report.warnings = Array(Set(report.warnings + matches.warnings)).sorted()
+    } else if options.scanners.contains(.vuln) {
+        report.warnings.append(ScanWarning(path: "", reason: "vulnerabilities not scanned: no vulnerability database (run `kensa db update` or `kensa db build --from DIR`)"))
+        report.warnings.sort()
+    }
+    return report
+}
+
+private func openVulnDB(_ options: ScanOptions) throws -> VulnDB? {
+    guard options.scanners.contains(.vuln), let path = options.vulnDBPath else { return nil }
+    if !options.vulnRequested, !FileManager.default.fileExists(atPath: path) { return nil }
+    return try VulnDB(path: path)
+}
+
+private func inventory(_ target: ScanTarget, options: ScanOptions) throws -> Report {
     switch target {
     case .rootfs(let path):
         return try scanDirectory(path, kind: .rootfs, analyzers: options.analyzers ?? installedPackageAnalyzers,

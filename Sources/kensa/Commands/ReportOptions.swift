@@ -16,12 +16,15 @@ struct ReportOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "No progress display.")
     var quiet = false
 
+    @Flag(name: .long, help: "Table: list every package, not only findings and counts.")
+    var listPackages = false
+
     /// Renders and writes the report. A file is written whole or not at all: the report goes
     /// to a temporary file beside it, then takes its name.
-    func write(_ report: Report) throws {
+    func write(_ report: Report, inventoryOnly: Bool = false) throws {
         let color = output == nil && format == .table && isatty(STDOUT_FILENO) == 1
             && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let data = try render(report, as: format, options: WriterOptions(listPackages: true, color: color))
+        let data = try render(report, as: format, options: WriterOptions(listPackages: listPackages || inventoryOnly, color: color))
         guard let output, output != "-" else {
             FileHandle.standardOutput.write(data)
             return

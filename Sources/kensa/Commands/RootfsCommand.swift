@@ -25,6 +25,6 @@ struct RootfsCommand: ParsableCommand {
     func run() throws {
         let result = try scan(.rootfs(path: dir), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
-        try report.write(result)
+        try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
     }
 }

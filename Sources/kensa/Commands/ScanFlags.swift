@@ -3,6 +3,7 @@ import KensaCore
 import KensaReport
 import KensaScan
 import KensaSecrets
+import KensaVulnDB
 
 /// Flags that choose what a scan judges, shared by `image`, `rootfs` and `fs`.
 struct ScanFlags: ParsableArguments {
@@ -13,6 +14,9 @@ struct ScanFlags: ParsableArguments {
 
     @Option(name: .long, help: "Secret rules file (YAML; Trivy's layout: rules, allow-rules, enable-builtin-rules, disable-rules).")
     var secretConfig: String?
+
+    @Option(name: .long, help: "Cache directory holding the vulnerability DB (default: $KENSA_CACHE_DIR, else the XDG cache dir).")
+    var cacheDir: String?
 
     /// The scanners to run for `format`: what the user asked for, else the default.
     func selectedScanners(for format: ReportFormat) throws -> Set<ScannerKind> {
@@ -31,7 +35,9 @@ struct ScanFlags: ParsableArguments {
 
     func options(format: ReportFormat, progress: (@Sendable (ScanProgress) -> Void)?) throws -> ScanOptions {
         let config = try secretConfig.map { try SecretConfig.load(path: $0) }
+        let dbPath = VulnDBLocation.databasePath(cacheDirectory: VulnDBLocation.cacheDirectory(cacheDir))
         return ScanOptions(scanners: try selectedScanners(for: format), secretScanner: SecretScanner(config: config),
+                           vulnDBPath: dbPath, vulnRequested: scanners?.contains("vuln") ?? false,
                            progress: progress)
     }
 }
