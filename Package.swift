@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kensa", dependencies: [
-            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks", "KensaSecrets",
+            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks", "KensaSecrets", "KensaVulnDB",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
