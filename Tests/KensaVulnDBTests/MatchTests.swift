@@ -160,6 +160,24 @@ final class MatchTests: XCTestCase {
         XCTAssertEqual(first.findings.map(\.location.path), first.findings.map(\.location.path).sorted())
     }
 
+    func testVersionsListComparesUnderTheScheme() throws {
+        let dir = try temporaryDirectory(self)
+        try write(#"{"id": "OURS-LIST-1", "affected": [{"package": {"ecosystem": "PyPI", "name": "Listed_Only"}, "versions": ["1.10.0", "2.0.post1"]}]}"#,
+                  to: dir.appendingPathComponent("src/a.json"))
+        try write(#"{"id": "OURS-LIST-2", "affected": [{"package": {"ecosystem": "Maven", "name": "g:a"}, "versions": ["1.0"]}]}"#,
+                  to: dir.appendingPathComponent("src/b.json"))
+        let summary = try VulnDBBuilder.build(from: [dir.appendingPathComponent("src").path],
+                                              output: dir.appendingPathComponent("k.db").path)
+        let m = try VulnDB(path: summary.path).match([
+            package(.pypi, "listed-only", "1.10"), package(.pypi, "listed.only", "2.0-post1"),
+            package(.pypi, "listed-only", "1.10.0"), package(.pypi, "listed-only", "1.11"), package(.pypi, "listed-only", "2.0"),
+            package(.maven, "g:a", "1.0.0"), package(.maven, "g:a", "1.1"),
+        ], os: nil)
+        XCTAssertEqual(m.keys, ["listed-only@1.10 OURS-LIST-1", "listed.only@2.0-post1 OURS-LIST-1",
+                                "listed-only@1.10.0 OURS-LIST-1", "g:a@1.0.0 OURS-LIST-2"])
+        XCTAssertEqual(m.finding("OURS-LIST-1", "listed-only")?.vulnerability?.status, .affected)
+    }
+
     func testUnparseableInstalledVersionIsAWarning() throws {
         let m = try db().match([package(.pypi, "requests", "not a version!")], os: nil)
         XCTAssertEqual(m.findings, [])
