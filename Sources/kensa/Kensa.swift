@@ -19,6 +19,7 @@ struct Kensa: AsyncParsableCommand {
             ImageCommand.self,
             RootfsCommand.self,
             FSCommand.self,
+            ConfigCommand.self,
             DbCommand.self,
             DebugCommand.self,
         ]
