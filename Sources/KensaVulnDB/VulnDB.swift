@@ -54,7 +54,9 @@ public final class VulnDB: Sendable {
         return VulnDBMetadata(schemaVersion: schemaVersion, builtAt: values["built_at"] ?? "",
                               sources: sources, recordCounts: counts,
                               records: values["records"].flatMap(Int.init) ?? 0,
-                              malformedRecords: values["malformed"].flatMap(Int.init) ?? 0)
+                              malformedRecords: values["malformed"].flatMap(Int.init) ?? 0,
+                              epssRecords: values["epss"].flatMap(Int.init) ?? 0,
+                              kevRecords: values["kev"].flatMap(Int.init) ?? 0)
     }
 
     /// Every advisory entry filed under `key`, with its record.
@@ -78,6 +80,27 @@ public final class VulnDB: Sendable {
         }
     }
 
+    /// The highest EPSS score (with its percentile) and whether any of `cves` is in KEV.
+    func exploitInfo(_ cves: [String]) throws -> (epss: Double?, percentile: Double?, kev: Bool) {
+        guard !cves.isEmpty else { return (nil, nil, false) }
+        do {
+            return try queue.read { db in
+                var best: (Double, Double)?
+                var kev = false
+                for cve in cves {
+                    if let row = try Row.fetchOne(db, sql: "SELECT score, percentile FROM epss WHERE cve = ?", arguments: [cve]) {
+                        let score: Double = row["score"], percentile: Double = row["percentile"]
+                        if best.map({ score > $0.0 }) ?? true { best = (score, percentile) }
+                    }
+                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM kev WHERE cve = ?", arguments: [cve]) != nil { kev = true }
+                }
+                return (best?.0, best?.1, kev)
+            }
+        } catch {
+            throw KensaError(.malformed, input: path, reason: "cannot read exploit data: \(VulnDB.describe(error))")
+        }
+    }
+
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
         return "\(error)"
@@ -95,4 +118,7 @@ public struct VulnDBMetadata: Sendable, Hashable, Codable {
     public var recordCounts: [String: Int]
     public var records: Int
     public var malformedRecords: Int
+    /// Rows of EPSS scores and of the KEV catalog imported with the records.
+    public var epssRecords: Int
+    public var kevRecords: Int
 }

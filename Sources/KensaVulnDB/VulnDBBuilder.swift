@@ -15,8 +15,11 @@ public enum VulnDBBuilder {
 
     /// `sourceLabels` names the sources in the metadata when `sources` are local copies
     /// (`db update` downloads to temporary files and records the URLs).
+    /// `epss` and `kev` name FIRST's EPSS CSV and CISA's KEV JSON catalog (optional).
     public static func build(from sources: [String], output: String, builtAt: Date = Date(),
-                             sourceLabels: [String]? = nil) throws -> Summary {
+                             sourceLabels: [String]? = nil, epss: String? = nil, kev: String? = nil) throws -> Summary {
+        let epssRows = try epss.map { try ExploitData.parseEPSS(try ExploitData.read($0), source: $0) } ?? []
+        let kevRows = try kev.map { try ExploitData.parseKEV(try ExploitData.read($0), source: $0) } ?? []
         guard !sources.isEmpty else {
             throw KensaError(.usage, input: "", reason: "no OSV source given (--from PATH)")
         }
@@ -46,6 +49,10 @@ public enum VulnDBBuilder {
                     try OSVSource.read(source) { name, data in try importer.add(data, source: name) }
                 }
                 warnings = importer.warnings.sorted()
+                let insertEPSS = try db.makeStatement(sql: "INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)")
+                for row in epssRows { try insertEPSS.execute(arguments: [row.cve, row.score, row.percentile]) }
+                let insertKEV = try db.makeStatement(sql: "INSERT OR REPLACE INTO kev (cve, date_added, ransomware) VALUES (?, ?, ?)")
+                for row in kevRows { try insertKEV.execute(arguments: [row.cve, row.dateAdded, row.ransomware]) }
                 return try finish(db, sources: sourceLabels ?? sources, builtAt: builtAt, malformed: importer.warnings.count)
             }
             try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
@@ -66,6 +73,8 @@ public enum VulnDBBuilder {
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE advisory (id TEXT PRIMARY KEY, modified TEXT, data BLOB NOT NULL);
             CREATE TABLE affected (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, data BLOB NOT NULL);
+            CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL);
+            CREATE TABLE kev (cve TEXT PRIMARY KEY, date_added TEXT, ransomware INTEGER NOT NULL);
             """)
     }
 
@@ -79,10 +88,13 @@ public enum VulnDBBuilder {
             counts[row["ecosystem"]] = row["n"]
         }
         let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisory") ?? 0
+        let epssCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM epss") ?? 0
+        let kevCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM kev") ?? 0
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         let metadata = VulnDBMetadata(schemaVersion: VulnDB.schemaVersion, builtAt: formatter.string(from: builtAt),
-                                      sources: sources, recordCounts: counts, records: records, malformedRecords: malformed)
+                                      sources: sources, recordCounts: counts, records: records, malformedRecords: malformed,
+                                      epssRecords: epssCount, kevRecords: kevCount)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let values: [(String, String)] = [
@@ -92,6 +104,8 @@ public enum VulnDBBuilder {
             ("ecosystems", String(decoding: try encoder.encode(counts), as: UTF8.self)),
             ("records", String(records)),
             ("malformed", String(malformed)),
+            ("epss", String(epssCount)),
+            ("kev", String(kevCount)),
         ]
         for (key, value) in values {
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [key, value])

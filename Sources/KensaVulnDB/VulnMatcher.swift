@@ -46,7 +46,16 @@ extension VulnDB {
                 }
             }
             for group in VulnDB.merge(hits) {
-                findings.append(VulnDB.finding(group, package: package, key: key, version: version))
+                var finding = VulnDB.finding(group, package: package, key: key, version: version)
+                if var v = finding.vulnerability {
+                    let cves = ([finding.id] + v.aliases).filter { $0.hasPrefix("CVE-") }
+                    let exploit = try exploitInfo(cves)
+                    v.epss = exploit.epss
+                    v.epssPercentile = exploit.percentile
+                    v.knownExploited = exploit.kev
+                    finding.vulnerability = v
+                }
+                findings.append(finding)
             }
         }
         findings.sort { a, b in

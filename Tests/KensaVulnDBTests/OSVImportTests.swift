@@ -150,6 +150,59 @@ final class OSVImportTests: XCTestCase {
         }
     }
 
+    func testEPSSAndKEVAttachToFindings() throws {
+        let dir = try temporaryDirectory(self)
+        // Small files in the published layouts (FIRST's EPSS CSV, CISA's KEV JSON); values ours.
+        try write("""
+            #model_version:v2023.03.01,score_date:2026-11-24T00:00:00+0000
+            cve,epss,percentile
+            CVE-2018-18074,0.01234,0.80000
+            CVE-2020-28500,0.00300,0.60000
+            """, to: dir.appendingPathComponent("epss.csv"))
+        try write("""
+            {"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2026.11.24", "count": 1,
+             "vulnerabilities": [{"cveID": "CVE-2018-18074", "vendorProject": "Python", "product": "requests",
+                                  "dateAdded": "2026-11-24", "knownRansomwareCampaignUse": "Unknown"}]}
+            """, to: dir.appendingPathComponent("kev.json"))
+        let summary = try VulnDBBuilder.build(from: ["\(sharedOSVData())/PyPI", "\(sharedOSVData())/npm"],
+                                              output: dir.appendingPathComponent("k.db").path,
+                                              epss: dir.appendingPathComponent("epss.csv").path,
+                                              kev: dir.appendingPathComponent("kev.json").path)
+        XCTAssertEqual(summary.metadata.epssRecords, 2)
+        XCTAssertEqual(summary.metadata.kevRecords, 1)
+        let db = try VulnDB(path: summary.path)
+        XCTAssertEqual(db.metadata.epssRecords, 2)
+        let m = try db.match([package(.pypi, "requests", "2.19.1"), package(.npm, "lodash", "4.17.20")], os: nil)
+        let requests = try XCTUnwrap(m.finding("CVE-2018-18074", "requests")?.vulnerability)
+        XCTAssertEqual(requests.epss, 0.01234)
+        XCTAssertEqual(requests.epssPercentile, 0.8)
+        XCTAssertTrue(requests.knownExploited)
+        let lodash = try XCTUnwrap(m.finding("CVE-2020-28500", "lodash")?.vulnerability)
+        XCTAssertEqual(lodash.epss, 0.003)
+        XCTAssertFalse(lodash.knownExploited)
+    }
+
+    func testMalformedEPSSAndKEVAreErrors() throws {
+        let dir = try temporaryDirectory(self)
+        let cases: [(String, String, Bool)] = [
+            ("no-header.csv", "CVE-2018-18074,0.1,0.2\n", true),
+            ("bad-row.csv", "cve,epss,percentile\nCVE-1,abc,0.2\n", true),
+            ("out-of-range.csv", "cve,epss,percentile\nCVE-2018-18074,7,0.2\n", true),
+            ("empty.csv", "", true),
+            ("not-kev.json", #"{"vulnerabilities": 3}"#, false),
+            ("deep.json", String(repeating: "[", count: 50_000), false),
+        ]
+        for (name, text, isEPSS) in cases {
+            let file = dir.appendingPathComponent(name)
+            try write(text, to: file)
+            XCTAssertThrowsError(try VulnDBBuilder.build(from: ["\(sharedOSVData())/npm"], output: dir.appendingPathComponent("k.db").path,
+                                                         epss: isEPSS ? file.path : nil, kev: isEPSS ? nil : file.path), name) { error in
+                XCTAssertEqual((error as? KensaError)?.input, file.path, name)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("k.db").path))
+    }
+
     func testCacheDirectoryPrecedence() {
         XCTAssertEqual(VulnDBLocation.cacheDirectory("/flag", environment: ["KENSA_CACHE_DIR": "/env", "XDG_CACHE_HOME": "/xdg"]), "/flag")
         XCTAssertEqual(VulnDBLocation.cacheDirectory(nil, environment: ["KENSA_CACHE_DIR": "/env", "XDG_CACHE_HOME": "/xdg"]), "/env")

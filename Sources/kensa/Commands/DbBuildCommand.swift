@@ -19,6 +19,12 @@ struct DbBuildCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the database here instead of the cache directory.")
     var output: String?
 
+    @Option(help: "FIRST's EPSS scores (CSV: cve,epss,percentile) to attach to findings.")
+    var epss: String?
+
+    @Option(help: "CISA's Known Exploited Vulnerabilities catalog (JSON) to mark findings.")
+    var kev: String?
+
     @OptionGroup var location: DbLocationOptions
 
     func run() throws {
@@ -27,7 +33,7 @@ struct DbBuildCommand: ParsableCommand {
         }
         let start = Date()
         let summary = try VulnDBBuilder.build(from: sources, output: output ?? location.databasePath,
-                                              builtAt: DbBuildCommand.builtAt())
+                                              builtAt: DbBuildCommand.builtAt(), epss: epss, kev: kev)
         for warning in summary.warnings {
             FileHandle.standardError.write(Data("kensa: warning: \(warning)\n".utf8))
         }
@@ -35,6 +41,9 @@ struct DbBuildCommand: ParsableCommand {
         print("built \(summary.path): \(summary.metadata.records) records, \(summary.warnings.count) skipped as malformed, in \(seconds) s")
         for (ecosystem, count) in summary.metadata.recordCounts.sorted(by: { $0.key < $1.key }) {
             print("  \(ecosystem): \(count)")
+        }
+        if epss != nil || kev != nil {
+            print("EPSS scores: \(summary.metadata.epssRecords), KEV entries: \(summary.metadata.kevRecords)")
         }
     }
 

@@ -22,6 +22,8 @@ struct DbInfoCommand: ParsableCommand {
         print("Schema version: \(meta.schemaVersion)")
         print("Built at: \(meta.builtAt)")
         print("Records: \(meta.records) (\(meta.malformedRecords) skipped as malformed)")
+        print("EPSS scores: \(meta.epssRecords)")
+        print("KEV entries: \(meta.kevRecords)")
         print("Sources:")
         for source in meta.sources { print("  \(source)") }
         print("Ecosystems:")
