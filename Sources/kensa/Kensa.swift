@@ -20,6 +20,7 @@ struct Kensa: AsyncParsableCommand {
             RootfsCommand.self,
             FSCommand.self,
             ConfigCommand.self,
+            RuntimeCommand.self,
             DbCommand.self,
             DebugCommand.self,
         ]
@@ -46,7 +47,8 @@ struct Kensa: AsyncParsableCommand {
             if let exit = error as? ExitCode {
                 Foundation.exit(exit.rawValue)
             }
-            let message = fullMessage(for: error)
+            // The message alone: one line, no usage block (`kensa CMD --help` shows that).
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("kensa: \(message)\n".utf8))
             Foundation.exit(2)
         }
