@@ -15,5 +15,5 @@ public let allChecks: [Check] = [
     netDefaultDenyIngress, netDefaultDenyEgress, netUnselectedPods,
     // Dockerfile.
     dfRunsAsRoot, dfBaseImageTag, dfAddURL, dfPipeToShell, dfAptHygiene, dfApkNoCache, dfSudo, dfSecretsInEnv,
-    dfHealthcheck, dfExposeSSH,
+    dfHealthcheck, dfExposeSSH, dfAddLocalFiles,
 ]

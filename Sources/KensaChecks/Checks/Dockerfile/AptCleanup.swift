@@ -7,7 +7,8 @@ let dfAptHygiene = Check(
     triggering: ["FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
                  "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
                  "FROM debian:12\nRUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"],
-    nonTriggering: ["FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n"],
+    nonTriggering: ["FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl \\\n && rm -rf /var/lib/apt/lists/*\n",
+                    "FROM debian:13\nRUN apt-get update; apt-get install -y --no-install-recommends curl; apt-get dist-clean\n"],
     rule: dockerRule { d in
         runInstructions(d).compactMap { ins in
             let commands = shellCommands(ins.commandText)
@@ -15,7 +16,10 @@ let dfAptHygiene = Check(
             guard !installs.isEmpty else { return nil }
             var problems: [String] = []
             if installs.contains(where: { !$0.contains("--no-install-recommends") }) { problems.append("without --no-install-recommends") }
-            if !ins.commandText.contains("/var/lib/apt/lists") { problems.append("without removing /var/lib/apt/lists") }
+            // `apt-get dist-clean` (apt 3) removes the lists too.
+            let cleans = ins.commandText.contains("/var/lib/apt/lists")
+                || commands.contains { ($0.first == "apt-get" || $0.first == "apt") && $0.contains("dist-clean") }
+            if !cleans { problems.append("without removing /var/lib/apt/lists") }
             return problems.isEmpty ? nil : hit(ins, "apt-get install " + problems.joined(separator: " and "))
         }
     })
