@@ -8,7 +8,7 @@ public struct ComplianceRow: Sendable, Hashable {
     public var level: String
     public var control: String
     public var passed: Bool
-    /// `kind/namespace/name` of each failing object, sorted.
+    /// `path: kind/namespace/name` of each failing object (the same name can be in several files), sorted.
     public var failingObjects: [String]
 }
 
@@ -26,7 +26,7 @@ public enum ComplianceProfile: String, Sendable, CaseIterable {
     public func rows(_ findings: [Finding], checks: [Check] = allChecks) -> [ComplianceRow] {
         self.checks(from: checks).map { check in
             let failing = Set(findings.filter { $0.id == check.id && $0.suppression == nil }
-                .map { $0.location.object ?? $0.location.path })
+                .map { f in f.location.object.map { "\(f.location.path): \($0)" } ?? f.location.path })
             let pss = check.pssControl ?? ("", "")
             return ComplianceRow(id: check.id, level: pss.level, control: pss.control, passed: failing.isEmpty,
                                  failingObjects: failing.sorted())
