@@ -190,25 +190,26 @@ public enum DockerfileParser {
         }
     }
 
-    /// Splits on unquoted whitespace, removing quotes.
+    /// Splits on unquoted whitespace, removing quotes. Works on UTF-8 bytes: the separators
+    /// are ASCII, and Character properties cost more than the rest of the scan together.
     static func shellWords(_ text: String) -> [String] {
         var words: [String] = []
-        var current = ""
-        var quote: Character?
+        var current: [UInt8] = []
+        var quote: UInt8 = 0
         var any = false
-        for ch in text {
-            if let q = quote {
-                if ch == q { quote = nil } else { current.append(ch) }
-            } else if ch == "\"" || ch == "'" {
-                quote = ch; any = true
-            } else if ch.isWhitespace {
-                if any || !current.isEmpty { words.append(current) }
-                current = ""; any = false
+        for b in text.utf8 {
+            if quote != 0 {
+                if b == quote { quote = 0 } else { current.append(b) }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b; any = true
+            } else if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                if any || !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true); any = false
             } else {
-                current.append(ch)
+                current.append(b)
             }
         }
-        if any || !current.isEmpty { words.append(current) }
+        if any || !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
         return words
     }
 

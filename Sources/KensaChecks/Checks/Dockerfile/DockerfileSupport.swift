@@ -11,21 +11,23 @@ func runInstructions(_ d: Dockerfile) -> [DockerInstruction] {
     d.stages.flatMap { $0.instructions.filter { $0.keyword == "RUN" } }
 }
 
-/// The simple commands of a shell text, split at `&&`, `||`, `;`, `|` and newlines.
+/// The simple commands of a shell text, split at `&&`, `||`, `;`, `|` and newlines (on UTF-8
+/// bytes: every separator is ASCII).
 func shellCommands(_ text: String) -> [[String]] {
     var out: [[String]] = []
-    var current = ""
-    var chars = Array(text)[...]
-    while let c = chars.first {
-        chars = chars.dropFirst()
-        if c == ";" || c == "\n" || c == "|" || (c == "&" && chars.first == "&") {
-            if c == "&" || (c == "|" && chars.first == "|") { chars = chars.dropFirst() }
-            out.append(DockerfileParser.shellWords(current)); current = ""
-        } else {
-            current.append(c)
+    let bytes = Array(text.utf8)
+    var start = 0
+    var i = 0
+    while i < bytes.count {
+        let c = bytes[i]
+        if c == UInt8(ascii: ";") || c == 0x0A || c == UInt8(ascii: "|") || (c == UInt8(ascii: "&") && i + 1 < bytes.count && bytes[i + 1] == c) {
+            out.append(DockerfileParser.shellWords(String(decoding: bytes[start..<i], as: UTF8.self)))
+            if (c == UInt8(ascii: "&") || c == UInt8(ascii: "|")) && i + 1 < bytes.count && bytes[i + 1] == c { i += 1 }
+            start = i + 1
         }
+        i += 1
     }
-    out.append(DockerfileParser.shellWords(current))
+    out.append(DockerfileParser.shellWords(String(decoding: bytes[start...], as: UTF8.self)))
     // `DEBIAN_FRONTEND=noninteractive apt-get …`: leading assignments are not the command.
     return out.map { words in Array(words.drop { w in w.contains("=") && !w.hasPrefix("-") && w.first?.isLetter == true }) }
         .filter { !$0.isEmpty }
