@@ -16,4 +16,6 @@ public let allChecks: [Check] = [
     // Dockerfile.
     dfRunsAsRoot, dfBaseImageTag, dfAddURL, dfPipeToShell, dfAptHygiene, dfApkNoCache, dfSudo, dfSecretsInEnv,
     dfHealthcheck, dfExposeSSH, dfAddLocalFiles,
+    // Image config (`kensa image`).
+    imgRunsAsRoot, imgEnvSecrets, imgHistoryPipeToShell,
 ]

@@ -1,3 +1,4 @@
+import Foundation
 import KensaCore
 import XCTest
 @testable import KensaChecks
@@ -7,6 +8,10 @@ import XCTest
 final class CheckExamplesTests: XCTestCase {
     func hits(_ check: Check, _ text: String) throws -> [Finding] {
         let scanner = ConfigScanner(checks: [check])
+        if check.isImageCheck {
+            let image = try JSONDecoder().decode(ImageMetadata.self, from: Data(text.utf8))
+            return scanner.scan(image: image, path: "image")
+        }
         if check.isDockerfileCheck {
             return scanner.scan(dockerfile: try DockerfileParser.parse(text, path: "Dockerfile"))
         }
@@ -20,7 +25,7 @@ final class CheckExamplesTests: XCTestCase {
             for (i, text) in check.triggering.enumerated() {
                 let found = try hits(check, text)
                 XCTAssertFalse(found.isEmpty, "\(check.id) triggering example \(i) did not trigger:\n\(text)")
-                XCTAssertTrue(found.allSatisfy { $0.id == check.id && $0.location.startLine != nil })
+                XCTAssertTrue(found.allSatisfy { $0.id == check.id && ($0.location.startLine != nil || check.isImageCheck) })
             }
             for (i, text) in check.nonTriggering.enumerated() {
                 let found = try hits(check, text)

@@ -36,6 +36,7 @@ public struct Check: Sendable {
         case rbac = "RBAC"
         case network = "Network"
         case dockerfile = "Dockerfile"
+        case image = "Image config"
     }
 
     enum Rule: Sendable {
@@ -44,6 +45,8 @@ public struct Check: Sendable {
         /// Judges the whole scanned set (NetworkPolicy coverage): hits name their object.
         case objects(@Sendable ([KubeObject]) -> [(KubeObject, CheckHit)])
         case dockerfile(@Sendable (Dockerfile) -> [CheckHit])
+        /// Judges a container image's config (user, environment, history).
+        case image(@Sendable (ImageMetadata) -> [CheckHit])
     }
 
     public var id: String
@@ -72,6 +75,7 @@ public struct Check: Sendable {
     }
 
     public var isDockerfileCheck: Bool { if case .dockerfile = rule { return true } else { return false } }
+    public var isImageCheck: Bool { if case .image = rule { return true } else { return false } }
 
     /// The Pod Security Standards level and control, when the check is one.
     public var pssControl: (level: String, control: String)? {

@@ -18,7 +18,7 @@ public struct ConfigScanner: Sendable {
                 for o in objects { for hit in rule(o) { findings.append(finding(check, hit, o)) } }
             case .objects(let rule):
                 for (o, hit) in rule(objects) { findings.append(finding(check, hit, o)) }
-            case .dockerfile:
+            case .dockerfile, .image:
                 continue
             }
         }
@@ -78,6 +78,24 @@ extension ConfigScanner {
                     f.suppression = Finding.Suppression(source: "inline", reason: ignore.reason)
                 }
                 findings.append(f)
+            }
+        }
+        return findings.sorted()
+    }
+}
+
+extension ConfigScanner {
+    /// Findings for an image's config (`kensa image`); `path` names the image in the report.
+    /// A hit with a line points at that history entry (0-based index in `history`).
+    public func scan(image: ImageMetadata, path: String) -> [Finding] {
+        var findings: [Finding] = []
+        for check in checks {
+            guard case .image(let rule) = check.rule else { continue }
+            for hit in rule(image) {
+                let createdBy = hit.startLine.flatMap { image.history.indices.contains($0) ? image.history[$0].createdBy : nil }
+                findings.append(Finding(kind: .misconfiguration, id: check.id, title: check.title, severity: check.severity,
+                                        location: Finding.Location(path: path, createdBy: createdBy, fieldPath: hit.fieldPath),
+                                        message: hit.message, category: check.family.rawValue))
             }
         }
         return findings.sorted()
