@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="$ROOT/../shared/bench"
-KENSA="$ROOT/.build/release/kensa"
+KENSA="${KENSA:-$ROOT/.build/release/kensa}"
 RUNS=${1:-5}
 KENSA_BENCH="${KENSA_BENCH:-$HOME/.cache/kensa-bench}"
 [ -x "$KENSA" ] || { echo "build kensa first: swift build -c release" >&2; exit 2; }
