@@ -9,6 +9,15 @@ public struct KubeObject: Sendable {
     /// Line of each field path (`spec.containers[0].image`) inside the object.
     let lines: [String: Int]
     let endLine: Int
+    /// The pod spec of a workload, with the field-path prefixes of its spec and metadata.
+    public let podTemplate: PodTemplate?
+
+    init(manifest: ManifestObject, lines: [String: Int], endLine: Int) {
+        self.manifest = manifest
+        self.lines = lines
+        self.endLine = endLine
+        self.podTemplate = Self.podTemplate(of: manifest)
+    }
 
     public var value: CELValue { manifest.value }
     public var kind: String { manifest.kind }
@@ -28,9 +37,9 @@ public struct KubeObject: Sendable {
 
     public var annotations: [String: String] { value["metadata"]?["annotations"]?.stringMap ?? [:] }
 
-    /// The pod spec of a workload, with the field-path prefixes of its spec and metadata.
-    public var podTemplate: PodTemplate? {
+    static func podTemplate(of manifest: ManifestObject) -> PodTemplate? {
         let prefix: String
+        let kind = manifest.kind, value = manifest.value
         switch kind {
         case "Pod": prefix = ""
         case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "PodTemplate":

@@ -15,7 +15,10 @@ public enum KubeReader {
         var out: [KubeObject] = []
         var budget = ManifestLoader.maxNodes
         do {
-            var documents = try Yams.compose_all(yaml: text)
+            // The basic resolver leaves plain scalars untyped and `plainScalar` types them: Yams's
+            // default resolver runs regular expressions on every scalar (a fifth of a corpus scan). The
+            // encoding is given because its default reads the whole environment on every call.
+            var documents = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
             while let node = documents.next() {
                 var lines: [String: Int] = [:]
                 let value = try convert(node, fieldPath: "", depth: 0, budget: &budget, lines: &lines, path: path)
@@ -47,6 +50,23 @@ public enum KubeReader {
         out.append(KubeObject(manifest: manifest, lines: lines, endLine: max(line, lines.values.max() ?? line)))
     }
 
+    /// YAML 1.1 plain-scalar typing, as Yams's default resolver (and Kubernetes' YAML decoder) do it.
+    static func plainScalar(_ s: String) -> CELValue {
+        switch s {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
+        default: break
+        }
+        guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return .string(s) }
+        if let i = Int64(s) { return .int(i) }
+        if s.hasPrefix("0x"), let i = Int64(s.dropFirst(2), radix: 16) { return .int(i) }
+        if s.hasPrefix("0o"), let i = Int64(s.dropFirst(2), radix: 8) { return .int(i) }
+        if s.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), s.contains(where: \.isNumber), let d = Double(s) { return .double(d) }
+        return .string(s)
+    }
+
     private static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
 
     private static func convert(_ node: Node, fieldPath: String, depth: Int, budget: inout Int, lines: inout [String: Int],
@@ -55,8 +75,12 @@ public enum KubeReader {
         if budget < 0 { throw KensaError(.limitExceeded, input: path, reason: "more than \(ManifestLoader.maxNodes) YAML nodes (alias expansion?)") }
         if depth > ManifestLoader.maxDepth { throw KensaError(.limitExceeded, input: path, reason: "YAML nests deeper than \(ManifestLoader.maxDepth) levels") }
         switch node {
-        case .scalar:
-            return try ManifestLoader.convert(node, depth: depth, budget: &budget, path: path)
+        case .scalar(let s):
+            guard s.style == .plain || s.style == .any else { return .string(s.string) }
+            switch node.tag.rawValue {
+            case Tag.Name.str.rawValue, Tag.implicit.rawValue: return plainScalar(s.string)
+            default: return try ManifestLoader.convert(node, depth: depth, budget: &budget, path: path)
+            }
         case .sequence(let seq):
             var items: [CELValue] = []
             for (i, n) in seq.enumerated() {
