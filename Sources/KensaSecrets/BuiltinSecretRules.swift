@@ -475,7 +475,7 @@ public let builtinSecretRules: [SecretRule] = [
     SecretRule(builtin: "url-credentials", category: "General", title: "Password in a URL", severity: .high,
                keywords: ["://"],
                regex: #"://(?P<key>[A-Za-z0-9._~%!$&*+-]{1,64}):(?P<secret>[^\s:@/'"`<>{}\[\]]{3,128})@[A-Za-z0-9._-]+"#,
-               entropy: 3.0,
+               entropy: 3.0, skipDocumentation: true,
                example: #"engine = create_engine('postgresql://inventory:hbnHiqOW·ZtRzVvj3@inventory-db:5432/inventory')"#,
                nearMiss: #"TEMPLATE = 'postgresql://{user}:{pass·word}@{host}/{name}'"#),
 

@@ -32,6 +32,10 @@ public struct SecretRule: Sendable {
     public var verifier: SecretVerifier
     /// Skip documentation placeholders (`EXAMPLE`, `xxxx`, `<your-token>`, `${VAR}`, …).
     public var skipPlaceholders: Bool
+    /// Skip documentation shapes that only free-form rules need: Python doctest lines (`>>>`)
+    /// and values that are the word "password" or "secret" itself (percent-decoded, in several
+    /// languages). On for generic rules and URL credentials; vendor tokens have exact shapes.
+    public var skipDocumentation: Bool
     /// A text that must be reported (with `·` marking a break that tests remove, so that
     /// this source file does not itself hold a scannable secret).
     public var example: String
@@ -53,7 +57,8 @@ public struct SecretRule: Sendable {
                 allowRules: [SecretAllowRule] = [], path: String? = nil) throws {
         self.init(builtin: id, category: category, title: title, severity: severity, keywords: keywords,
                   regex: regex, secretGroup: secretGroup, entropy: entropy, allowRules: allowRules, path: path,
-                  startsAtKeyword: false, skipPlaceholders: false, example: "", nearMiss: "")
+                  startsAtKeyword: false, skipPlaceholders: false, skipDocumentation: false,
+                  example: "", nearMiss: "")
         if let compileError {
             throw KensaError(.malformed, input: "secret rule \(id)", reason: "bad regex: \(compileError)")
         }
@@ -66,7 +71,7 @@ public struct SecretRule: Sendable {
          regex: String, secretGroup: String? = "secret", entropy: Double? = nil,
          allowRules: [SecretAllowRule] = [], path: String? = nil, startsAtKeyword: Bool = true,
          multiline: Bool = false, maxLength: Int = 1024, generic: Bool = false,
-         verifier: SecretVerifier = .none, skipPlaceholders: Bool = true,
+         verifier: SecretVerifier = .none, skipPlaceholders: Bool = true, skipDocumentation: Bool? = nil,
          example: String, nearMiss: String) {
         self.id = id
         self.category = category
@@ -84,6 +89,7 @@ public struct SecretRule: Sendable {
         self.generic = generic
         self.verifier = verifier
         self.skipPlaceholders = skipPlaceholders
+        self.skipDocumentation = skipDocumentation ?? generic
         self.example = example
         self.nearMiss = nearMiss
         var problem: String? = nil

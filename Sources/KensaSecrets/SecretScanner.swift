@@ -351,6 +351,8 @@ struct FileScan {
         }
         if let floor = rule.entropy, SecretValueChecks.entropy(secret) < floor { return }
         if rule.skipPlaceholders && scanner.placeholdersAllowed && SecretValueChecks.isPlaceholder(secret) { return }
+        if rule.skipDocumentation && scanner.placeholdersAllowed
+            && (SecretValueChecks.isCredentialWord(secret) || FileScan.isDoctestLine(buf, at: m[0], bufferStartsLine: base == 0)) { return }
         for allow in rule.allowRules where allow.regex != nil && (allow.path == nil || allow.allowsPath(path)) {
             if allow.compiledRegex?.firstMatch(in: secret, from: 0, to: secret.count) != nil { return }
         }
@@ -366,6 +368,18 @@ struct FileScan {
         let endLine = line(at: base + max(last, m[0]), buf, base)
         matches.append(Match(rule: r, start: base + s, end: base + e, startLine: startLine, endLine: endLine,
                              redacted: SecretValueChecks.redact(secret)))
+    }
+
+    /// The line holding `pos` starts (after blanks) with a Python doctest prompt `>>>`: an
+    /// interactive example in documentation. Looks back at most 1 KiB, within the buffer
+    /// (whose first byte starts a line only at the start of the file).
+    static func isDoctestLine(_ buf: UnsafeBufferPointer<UInt8>, at pos: Int, bufferStartsLine: Bool) -> Bool {
+        var i = min(pos, buf.count)
+        let floor = max(0, pos - 1024)
+        while i > floor, buf[i - 1] != 10 { i -= 1 }
+        guard i == 0 ? bufferStartsLine : buf[i - 1] == 10 else { return false }
+        while i < pos, buf[i] == 32 || buf[i] == 9 { i += 1 }
+        return i + 3 <= pos && buf[i] == 62 && buf[i + 1] == 62 && buf[i + 2] == 62
     }
 
     /// The findings, sorted; a generic rule's match yields to any other match on the same bytes.

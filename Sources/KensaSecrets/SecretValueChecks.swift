@@ -43,6 +43,68 @@ enum SecretValueChecks {
         }
     }
 
+    /// "Password" and "secret" in the languages most often seen in documentation, diacritics
+    /// folded, longest first (so `passwort` is not read as `pass` + `wort`).
+    private static let credentialWords: [[UInt8]] = [
+        "mot_de_passe", "mot-de-passe", "adgangskode", "motdepasse", "passphrase", "contrasena",
+        "wachtwoord", "losenord", "password", "passwort", "salasana", "kennwort", "passwd", "geheim",
+        "parole", "secret", "secreto", "segreto", "parola", "senha", "haslo", "heslo", "sifre",
+        "jelszo", "clave", "pass",
+    ].map { Array($0.utf8) }.sorted { $0.count > $1.count }
+
+    /// True when the value is itself a word for "password" or "secret" (any case, after
+    /// percent-decoding and folding diacritics), with at most three other letters or digits:
+    /// `p%C3%A4ssword`, `geheim$parole`, `Secret!`. Such values are documentation.
+    static func isCredentialWord(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard s.count <= 256 else { return false }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            if s[i] == UInt8(ascii: "%"), i + 2 < s.count, let h = hexValue(s[i + 1]), let l = hexValue(s[i + 2]) {
+                decoded.append(h << 4 | l)
+                i += 3
+            } else {
+                decoded.append(s[i])
+                i += 1
+            }
+        }
+        var folded: [UInt8] = []
+        for scalar in String(decoding: decoded, as: UTF8.self).decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch scalar.value {
+            case 0x300...0x36f: continue  // combining marks left by the decomposition
+            case 0xdf: folded += Array("ss".utf8)
+            case 0x131: folded.append(UInt8(ascii: "i"))
+            case 0x141, 0x142: folded.append(UInt8(ascii: "l"))
+            case 0xd8, 0xf8: folded.append(UInt8(ascii: "o"))
+            case 0..<0x80: folded.append(KeywordAutomaton.lower(UInt8(scalar.value)))
+            default: folded.append(0x80)  // counts as "other", never part of a word
+            }
+        }
+        var other = 0, words = 0
+        var j = 0
+        outer: while j < folded.count {
+            for word in credentialWords where j + word.count <= folded.count && folded[j..<j + word.count].elementsEqual(word) {
+                j += word.count
+                words += 1
+                continue outer
+            }
+            let b = folded[j]
+            if b >= 0x80 || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) { other += 1 }
+            j += 1
+        }
+        return words > 0 && other <= 3
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - 48
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - 87
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - 55
+        default: return nil
+        }
+    }
+
     static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard needle.count <= hay.count, let n0 = needle.first else { return false }
         outer: for i in 0...(hay.count - needle.count) where hay[i] == n0 {
