@@ -137,25 +137,40 @@ public enum ConfigScan {
         return s
     }
 
+    enum FileResult: Sendable {
+        case objects([KubeObject])
+        case dockerfile([Finding])
+        case failed(KensaError)
+    }
+
+    /// Parses and judges one file (everything that does not need the other files).
+    static func scanFile(_ path: String, _ data: Data, _ kind: FileKind, scanner: ConfigScanner) -> FileResult {
+        do {
+            let t = try text(data, path: path)
+            switch kind {
+            case .manifest: return .objects(try KubeReader.read(t, path: path))
+            case .dockerfile: return .dockerfile(scanner.scan(dockerfile: try DockerfileParser.parse(t, path: path)))
+            }
+        } catch {
+            return .failed(error)
+        }
+    }
+
     static func scanTexts(_ inputs: [(String, Data, FileKind)], strict: Bool, options: ConfigScanOptions) throws(KensaError) -> ConfigScanResult {
         var objects: [KubeObject] = []
         var warnings: [ScanWarning] = []
         var findings: [Finding] = []
         var dockerfiles = 0
         let scanner = ConfigScanner(checks: options.checks)
-        for (path, data, kind) in inputs {
-            do {
-                let t = try text(data, path: path)
-                switch kind {
-                case .manifest:
-                    objects += try KubeReader.read(t, path: path)
-                case .dockerfile:
-                    findings += scanner.scan(dockerfile: try DockerfileParser.parse(t, path: path))
-                    dockerfiles += 1
-                }
-            } catch {
+        // Files are independent until the set-wide checks: parse them on every core, keep input order.
+        let results = parallelMap(inputs) { scanFile($0.0, $0.1, $0.2, scanner: scanner) }
+        for (input, result) in zip(inputs, results) {
+            switch result {
+            case .objects(let o): objects += o
+            case .dockerfile(let f): findings += f; dockerfiles += 1
+            case .failed(let error):
                 if strict { throw error }
-                warnings.append(ScanWarning(path: path, reason: error.reason))
+                warnings.append(ScanWarning(path: input.0, reason: error.reason))
             }
         }
         findings += scanner.scan(objects: objects)
@@ -170,4 +185,21 @@ public enum ConfigScan {
         }
         return ConfigScanResult(findings: findings.sorted(), warnings: warnings.sorted(), objects: objects, dockerfiles: dockerfiles)
     }
+}
+
+/// Result slots filled from several threads, each slot once, under a lock.
+private final class Slots<R: Sendable>: @unchecked Sendable {
+    var values: [R?]
+    let lock = NSLock()
+    init(_ n: Int) { values = Array(repeating: nil, count: n) }
+}
+
+/// `f` over `items` on all cores, results in input order.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ f: @Sendable (T) -> R) -> [R] {
+    let slots = Slots<R>(items.count)
+    DispatchQueue.concurrentPerform(iterations: items.count) { i in
+        let r = f(items[i])
+        slots.lock.withLock { slots.values[i] = r }
+    }
+    return slots.values.compactMap { $0 }
 }
