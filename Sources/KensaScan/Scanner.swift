@@ -50,13 +50,34 @@ private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers
     }
     let secrets = options.scanners.contains(.secret) ? options.secretScanner : nil
     let collector = WalkCollector(analyzers: analyzers, secrets: secrets)
-    let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: WalkCollector.wants(analyzers, secrets: secrets)) {
+    // Text files over the secret scanner's in-memory limit are not read by the walk; they are
+    // streamed from disk afterwards in bounded chunks (a 1 GB one-line file costs a window).
+    let large = PathList()
+    let wanted = WalkCollector.wants(analyzers, secrets: secrets)
+    let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: { header in
+        if let secrets, header.kind == .regular, header.size > secrets.maxFileSize,
+           secrets.wants(path: header.path, size: 0) {
+            large.append(header.path)
+        }
+        return wanted(header)
+    }) {
         collector.visit($0, $1)
     }
+    var findings = collector.findings
+    var warnings = walk.warnings + collector.warnings
+    if let secrets {
+        for file in large.sorted() {
+            do {
+                findings += try secrets.scanFile(atPath: path + "/" + file, reportAs: file)
+            } catch let error as KensaError {
+                warnings.append(ScanWarning(path: file, reason: "secret scan: \(error.reason)"))
+            }
+        }
+    }
     options.progress?(.filesAnalyzed(collector.filesAnalyzed))
-    let inventory = Inventory(facts: collector.facts, warnings: walk.warnings + collector.warnings)
+    let inventory = Inventory(facts: collector.facts, warnings: warnings)
     return Report(artifact: .init(name: path, kind: kind), os: inventory.os, packages: inventory.packages,
-                  warnings: inventory.warnings, createdAt: options.createdAt, findings: collector.findings.sorted())
+                  warnings: inventory.warnings, createdAt: options.createdAt, findings: findings.sorted())
 }
 
 private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
@@ -153,6 +174,16 @@ private final class LayerResults: @unchecked Sendable {
     func get(_ index: Int) -> Result<LayerOutcome, any Error>? {
         lock.withLock { storage[index] }
     }
+}
+
+/// Paths noted from the walk's filter, which may be called from the walk's thread only but
+/// must be Sendable.
+private final class PathList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func append(_ path: String) { lock.withLock { paths.append(path) } }
+    func sorted() -> [String] { lock.withLock { paths.sorted() } }
 }
 
 /// Hands out layer indexes to the workers, base layer first.
