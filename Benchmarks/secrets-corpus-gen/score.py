@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Score secret-scanner output against the bench kit's ground truth ($KENSA_BENCH/truth/secrets.json).
 
-    score.py TRUTH.json trivy|kensa|detect-secrets OUTPUT.json [--list]
+    score.py TRUTH.json trivy|kensa|kensa-cli|detect-secrets OUTPUT.json [--list]
 
-kensa's bench driver writes Trivy's JSON shape, so `kensa` and `trivy` read the same way. A finding
+kensa's bench driver writes Trivy's JSON shape, so `kensa` and `trivy` read the same way;
+`kensa-cli` reads `kensa fs --scanners secret --format json` (kensa's own schema). A finding
 matches a truth entry when it is in the same file and its line range overlaps [line, end_line].
 """
 import json, re, sys
@@ -16,6 +17,9 @@ def findings(kind, doc):
     if kind in ("trivy", "kensa"):
         return [(norm(r["Target"]), s["StartLine"], s["EndLine"], s["RuleID"])
                 for r in doc.get("Results") or [] for s in r.get("Secrets") or []]
+    if kind == "kensa-cli":
+        return [(norm(f["location"]["path"]), f["location"].get("startLine", 0), f["location"].get("endLine", 0), f["id"])
+                for f in doc.get("findings", []) if f.get("kind") == "secret"]
     if kind == "detect-secrets":
         return [(norm(f), e["line_number"], e["line_number"], e["type"])
                 for f, es in doc.get("results", {}).items() for e in es]
