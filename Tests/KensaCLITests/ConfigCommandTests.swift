@@ -71,6 +71,60 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(try Kensa.run(["config", "--compliance", "pss-nope", dir.path]).status, 2)
     }
 
+    func testPolicyAdmissionPoliciesAndIgnorefile() throws {
+        let dir = try temporaryDirectory(self)
+        try write(dir, "scan/app.yaml", Data("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: test-ns, labels: {environment: test}}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: too-many, namespace: test-ns}
+            spec:
+              replicas: 6
+              template:
+                spec: {containers: [{name: a, image: 'x:1', securityContext: {privileged: true}}]}
+            """.utf8))
+        try write(dir, "policies/team.yaml", Data("""
+            id: KNS-CUSTOM-001
+            title: Team label
+            severity: LOW
+            kinds: [Deployment]
+            expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+            """.utf8))
+        try write(dir, "vap/policy.yaml", Data("""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: max-replicas}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [deployments]}]
+              validations: [{expression: "object.spec.replicas <= 5"}]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: max-replicas-test}
+            spec:
+              policyName: max-replicas
+              validationActions: [Deny]
+              matchResources: {namespaceSelector: {matchLabels: {environment: test}}}
+            """.utf8))
+        try write(dir, "ignore.yaml", Data("- id: KNS-PSS-003\n  paths: [app.yaml]\n  reason: accepted for the demo\n".utf8))
+        let run = try Kensa.run(["config", dir.appendingPathComponent("scan").path, "--format", "json",
+                                 "--policy", dir.appendingPathComponent("policies").path,
+                                 "--admission-policies", dir.appendingPathComponent("vap").path,
+                                 "--ignorefile", dir.appendingPathComponent("ignore.yaml").path])
+        XCTAssertEqual(run.status, 0, run.err)
+        let all = try findings(run)
+        XCTAssertEqual(all.filter { $0["id"] as? String == "KNS-CUSTOM-001" }.count, 1)
+        let denied = try XCTUnwrap(all.first { $0["id"] as? String == "max-replicas" })
+        XCTAssertTrue((denied["message"] as? String ?? "").contains("object.spec.replicas <= 5"), "\(denied)")
+        let privileged = try XCTUnwrap(all.first { $0["id"] as? String == "KNS-PSS-003" })
+        XCTAssertEqual((privileged["suppressed"] as? [String: Any])?["reason"] as? String, "accepted for the demo")
+        XCTAssertEqual(try Kensa.run(["config", dir.appendingPathComponent("scan").path, "--policy", dir.appendingPathComponent("nope").path]).status, 2)
+    }
+
     // MARK: hostile inputs, each under /usr/bin/time -v with a memory ceiling
 
     func testMalformedYAML() throws {
