@@ -4,7 +4,7 @@
 # drive (debootstrap, umoci, skopeo, zstd, openssl, GNU time).
 set -euo pipefail
 BUILD=(pkg-config libisal-dev libarchive-dev libsqlite3-dev)
-TEST=(debootstrap umoci skopeo zstd openssl time gzip xz-utils)
+TEST=(debootstrap umoci skopeo zstd openssl time gzip xz-utils docker-registry apache2-utils)
 want=("${BUILD[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST[@]}")
 missing=()

@@ -149,18 +149,19 @@ final class RegistryClient: Sendable {
         return min(0.5 * Double(1 << min(attempt - 1, 6)), 30)
     }
 
-    /// `https://host`, or with `--insecure` whichever of https (unverified) and http answers.
+    /// `https://host`; with `--insecure`, plain HTTP when the host answers `/v2/` over it like
+    /// a registry (200 or 401), else https without verification. HTTP is probed first because
+    /// a TLS server rejects plain HTTP at once, while a failing TLS connection is retried by
+    /// the connection pool until the connect timeout.
     private func baseURL() async throws -> String {
         if let known = await scheme.value { return "\(known)://\(host)" }
         var chosen = "https"
         if options.insecure {
-            var probe = HTTPClientRequest(url: "https://\(host)/v2/")
+            var probe = HTTPClientRequest(url: "http://\(host)/v2/")
             probe.headers.add(name: "User-Agent", value: "kensa")
-            do {
-                let r = try await http.execute(probe, deadline: .now() + timeAmount(options.timeout))
+            if let r = try? await http.execute(probe, deadline: .now() + timeAmount(options.timeout)) {
                 _ = try? await r.body.collect(upTo: Self.maxErrorBody)
-            } catch {
-                chosen = "http"
+                if r.status.code == 200 || r.status.code == 401 { chosen = "http" }
             }
         }
         await scheme.set(chosen)

@@ -22,6 +22,7 @@ struct Kensa: AsyncParsableCommand {
             ConfigCommand.self,
             RuntimeCommand.self,
             DbCommand.self,
+            CleanCommand.self,
             DebugCommand.self,
         ]
     )

@@ -11,7 +11,12 @@ struct ImageCommand: ParsableCommand {
         directory; the format is detected. Layers are read in parallel, once each, and never \
         extracted to disk; files deleted by a later layer (whiteouts) are not reported.
 
+        REF is pulled from its registry (OCI distribution API) into a content-addressed blob \
+        cache; blobs already cached are not downloaded again.
+
         Examples:
+          kensa image alpine:3.19
+          kensa image --platform linux/arm64 registry.example.com:5000/team/app@sha256:...
           docker save app:1.0 -o app.tar && kensa image --input app.tar
           skopeo copy docker://alpine:3.19 oci:alpine:3.19 && kensa image --input alpine --format spdx-json
         """
@@ -20,25 +25,40 @@ struct ImageCommand: ParsableCommand {
     @Option(name: .long, help: "Image archive or OCI layout directory to scan.")
     var input: String?
 
-    @Argument(help: "Image reference (registry pulls are not available yet; use --input).")
+    @Argument(help: "Image reference to pull from a registry (alpine, ghcr.io/org/app:1.0, host:5000/app@sha256:...).")
     var reference: String?
 
     @OptionGroup var report: ReportOptions
     @OptionGroup var flags: ScanFlags
+    #if canImport(KensaRegistry)
+    @OptionGroup(title: "Registry") var registry: RegistryFlags
+    #endif
 
     func validate() throws {
         if input == nil, reference == nil {
-            throw ValidationError("give --input PATH (a docker-archive, OCI archive or OCI layout)")
+            throw ValidationError("give an image reference, or --input PATH (a docker-archive, OCI archive or OCI layout)")
+        }
+        if input != nil, reference != nil {
+            throw ValidationError("give an image reference or --input PATH, not both")
         }
     }
 
     func run() throws {
         guard let input else {
-            throw KensaError(.unsupported, input: reference ?? "",
-                             reason: "pulling from a registry is not available yet; save the image and use --input PATH")
+            #if !canImport(KensaRegistry)
+            throw KensaError(.unsupported, input: reference ?? "", reason: "this build has no registry support; use --input PATH")
+            #else
+            let image = try RegistryPull.pull(reference ?? "", flags: registry, cacheDir: flags.cacheDir)
+            defer { image.remove() }
+            let result = try scan(.imageArchive(path: image.layoutPath),
+                                  options: try flags.options(format: report.format, progress: report.progress()))
+            ProgressLine.shared.clear()
+            try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+            return
+            #endif
         }
         let result = try scan(.imageArchive(path: input), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
-        try report.write(result)
+        try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
     }
 }

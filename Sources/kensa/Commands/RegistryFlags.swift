@@ -1,0 +1,104 @@
+// Compiled only when the package links KensaRegistry (Package.swift: kensa depends on it),
+// so scratch packages without that target still build the CLI.
+#if canImport(KensaRegistry)
+import ArgumentParser
+import Foundation
+import KensaCore
+import KensaRegistry
+
+/// Flags of `kensa image REF`: how to reach the registry and where the blob cache lives.
+struct RegistryFlags: ParsableArguments {
+    @Option(name: .long, help: "Platform to pick from a multi-platform image: os/arch[/variant] (default: this machine's).")
+    var platform: String?
+
+    @Option(name: .long, help: "Registry username (or KENSA_USERNAME; else ~/.docker/config.json).")
+    var username: String?
+
+    @Flag(name: .long, help: "Read the registry password from standard input (or KENSA_PASSWORD).")
+    var passwordStdin = false
+
+    @Flag(name: .long, help: "Allow plain HTTP or unverified TLS for this registry.")
+    var insecure = false
+
+    @Option(name: .long, help: "PEM file of CA certificates to trust for the registry.")
+    var caFile: String?
+
+    @Option(name: .long, help: "Seconds to wait to connect, and for the registry to send anything (default 60).")
+    var timeout: Double = 60
+
+    @Flag(name: .long, help: "Print registry counters (manifests fetched, blobs downloaded and cached) on standard error.")
+    var debug = false
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
+        if passwordStdin, username == nil { throw ValidationError("--password-stdin needs --username") }
+        if let platform { _ = try PlatformSpec(parsing: platform) }
+    }
+
+    func registryOptions() throws -> RegistryOptions {
+        var credentials: Credentials?
+        if let username {
+            guard passwordStdin else {
+                throw KensaError(.usage, input: "--username", reason: "give the password with --password-stdin")
+            }
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            guard data.count <= 64 << 10 else {
+                throw KensaError(.limitExceeded, input: "--password-stdin", reason: "password longer than 64 KiB")
+            }
+            var password = String(decoding: data, as: UTF8.self)
+            while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+            credentials = Credentials(username: username, password: password)
+        }
+        return RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout, credentials: credentials)
+    }
+
+    /// Blobs live under the same cache directory as the vulnerability DB (ScanFlags' --cache-dir).
+    func cache(cacheDir: String?) -> BlobCache {
+        BlobCache(root: BlobCache.defaultRoot(explicit: cacheDir, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
+/// Pulls into the cache and returns the layout view to scan. The CLI's commands are
+/// synchronous; the pull runs on the concurrency pool while this thread waits.
+enum RegistryPull {
+    static func pull(_ text: String, flags: RegistryFlags, cacheDir: String?) throws -> PulledImage {
+        let reference = try ImageReference(parsing: text)
+        let platform = try flags.platform.map { try PlatformSpec(parsing: $0) }
+        let options = try flags.registryOptions()
+        let cache = flags.cache(cacheDir: cacheDir)
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do {
+                box.set(.success(try await ImagePull.pull(reference, platform: platform, cache: cache, options: options)))
+            } catch {
+                box.set(.failure(error))
+            }
+            done.signal()
+        }
+        done.wait()
+        let image = try box.get()
+        if flags.debug {
+            let c = image.counters
+            FileHandle.standardError.write(Data(("kensa: debug: registry \(reference): manifest \(image.manifestDigest)"
+                + (image.platform.map { " (\($0))" } ?? "")
+                + " manifests_fetched=\(c.manifestRequests) blobs_downloaded=\(c.blobsDownloaded)"
+                + " bytes_downloaded=\(c.bytesDownloaded) blobs_cached=\(c.blobsCached)\n").utf8))
+        }
+        return image
+    }
+
+    private final class ResultBox: @unchecked Sendable {
+        // Written once by the pull task before it signals; read after the wait.
+        private var result: Result<PulledImage, Error>?
+        private let lock = NSLock()
+        func set(_ r: Result<PulledImage, Error>) { lock.withLock { result = r } }
+        func get() throws -> PulledImage {
+            guard let r = lock.withLock({ result }) else {
+                throw KensaError(.unreadable, input: "", reason: "registry pull ended without a result")
+            }
+            return try r.get()
+        }
+    }
+}
+#endif
