@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
@@ -42,6 +43,13 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .target(name: "KensaSecrets", dependencies: ["KensaCore", "Yams"]),
+        .target(name: "KensaRegistry", dependencies: [
+            "KensaCore", "KensaArtifact",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "KensaScan", dependencies: [
             "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB", "KensaSecrets",
         ]),
@@ -54,7 +62,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .executableTarget(name: "kensa", dependencies: [
-            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks", "KensaSecrets", "KensaVulnDB",
+            "KensaCore", "KensaScan", "KensaReport", "KensaVersion", "KensaRuntime", "KensaCEL", "KensaChecks", "KensaSecrets", "KensaVulnDB", "KensaRegistry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -67,6 +75,7 @@ let package = Package(
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
         .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
         .testTarget(name: "KensaSecretsTests", dependencies: ["KensaSecrets"]),
+        .testTarget(name: "KensaRegistryTests", dependencies: ["KensaRegistry", "KensaArtifact", "KensaCore"]),
         .testTarget(name: "KensaRuntimeTests", dependencies: [
             "KensaRuntime",
             .product(name: "NIOCore", package: "swift-nio"),
