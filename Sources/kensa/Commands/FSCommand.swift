@@ -21,10 +21,12 @@ struct FSCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
     @OptionGroup var flags: ScanFlags
+    @OptionGroup var gate: GateFlags
 
     func run() throws {
         let result = try scan(.filesystem(path: dir), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
-        try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+        try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+        try gate.gate(try gate.filter(result.findings))
     }
 }

@@ -30,6 +30,7 @@ struct ImageCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
     @OptionGroup var flags: ScanFlags
+    @OptionGroup var gate: GateFlags
     #if canImport(KensaRegistry)
     @OptionGroup(title: "Registry") var registry: RegistryFlags
     #endif
@@ -53,12 +54,14 @@ struct ImageCommand: ParsableCommand {
             let result = try scan(.imageArchive(path: image.layoutPath),
                                   options: try flags.options(format: report.format, progress: report.progress()))
             ProgressLine.shared.clear()
-            try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+            try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+            try gate.gate(try gate.filter(result.findings))
             return
             #endif
         }
         let result = try scan(.imageArchive(path: input), options: try flags.options(format: report.format, progress: report.progress()))
         ProgressLine.shared.clear()
-        try report.write(result, inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+        try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
+        try gate.gate(try gate.filter(result.findings))
     }
 }
