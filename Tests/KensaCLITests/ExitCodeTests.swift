@@ -31,3 +31,27 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertTrue(run.out.contains("rootfs"))
     }
 }
+
+/// `-o /dev/null` (and any non-regular file) is written in place: an atomic rename over it
+/// would replace the device with a plain file for the whole machine.
+final class OutputFileTests: XCTestCase {
+    func testDevNullStaysADevice() throws {
+        let dir = try temporaryDirectory(self)
+        try "six==1.16.0\n".write(to: dir.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        let run = try Kensa.run(["fs", dir.path, "--scanners", "secret", "-f", "json", "-o", "/dev/null"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        XCTAssertEqual(type, .typeCharacterSpecial, "/dev/null was replaced")
+    }
+
+    func testSymlinkedOutputStaysALink() throws {
+        let dir = try temporaryDirectory(self)
+        let target = dir.appendingPathComponent("target.json"), link = dir.appendingPathComponent("link.json")
+        try Data().write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let run = try Kensa.run(["fs", dir.path, "--scanners", "secret", "-f", "json", "-o", link.path])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), target.path)
+        XCTAssertFalse(try Data(contentsOf: target).isEmpty)
+    }
+}

@@ -150,8 +150,6 @@ struct ConfigCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
             return
         }
-        do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-            throw KensaError(.unreadable, input: output, reason: "cannot write the report: \(error.localizedDescription)")
-        }
+        try ReportOptions.writeFile(data, to: output)
     }
 }

@@ -29,9 +29,29 @@ struct ReportOptions: ParsableArguments {
             FileHandle.standardOutput.write(data)
             return
         }
-        let url = URL(fileURLWithPath: output)
+        try ReportOptions.writeFile(data, to: output)
+    }
+
+    /// A regular file (or a new one) is written whole or not at all: a temporary file beside
+    /// it, then a rename. Anything else — `/dev/null`, a FIFO, a terminal — is opened and
+    /// written in place: renaming over it would replace the device with a plain file. A
+    /// symlink is followed, so the link stays a link.
+    static func writeFile(_ data: Data, to output: String) throws {
+        let path = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
+        var info = stat()
+        let exists = lstat(path, &info) == 0
         do {
-            try data.write(to: url, options: .atomic)
+            if exists, (info.st_mode & S_IFMT) != S_IFREG {
+                guard let handle = FileHandle(forWritingAtPath: path) else {
+                    throw KensaError(.unreadable, input: output, reason: "cannot open for writing")
+                }
+                defer { try? handle.close() }
+                try handle.write(contentsOf: data)
+            } else {
+                try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+        } catch let error as KensaError {
+            throw error
         } catch {
             throw KensaError(.unreadable, input: output, reason: "cannot write the report: \(error.localizedDescription)")
         }
