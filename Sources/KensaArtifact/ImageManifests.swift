@@ -3,20 +3,21 @@ import KensaCore
 
 /// The JSON documents of image formats (OCI image spec v1.1, Docker image spec v1.2 and
 /// `docker save`'s manifest.json), decoded with Codable. Fields kensa does not use are absent.
-enum MediaType {
-    static let ociIndex = "application/vnd.oci.image.index.v1+json"
-    static let dockerList = "application/vnd.docker.distribution.manifest.list.v2+json"
-    static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
-    static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
-    static let dockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json"
-    static let dockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws"
-    static let ociConfig = "application/vnd.oci.image.config.v1+json"
-    static let dockerConfig = "application/vnd.docker.container.image.v1+json"
+/// The media types are public: the registry client asks for and checks the same ones.
+public enum MediaType {
+    public static let ociIndex = "application/vnd.oci.image.index.v1+json"
+    public static let dockerList = "application/vnd.docker.distribution.manifest.list.v2+json"
+    public static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
+    public static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
+    public static let dockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json"
+    public static let dockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws"
+    public static let ociConfig = "application/vnd.oci.image.config.v1+json"
+    public static let dockerConfig = "application/vnd.docker.container.image.v1+json"
 
-    static let indexes: Set<String> = [ociIndex, dockerList]
-    static let manifests: Set<String> = [ociManifest, dockerManifest]
-    static let configs: Set<String> = [ociConfig, dockerConfig]
-    static let layers: Set<String> = [
+    public static let indexes: Set<String> = [ociIndex, dockerList]
+    public static let manifests: Set<String> = [ociManifest, dockerManifest]
+    public static let configs: Set<String> = [ociConfig, dockerConfig]
+    public static let layers: Set<String> = [
         "application/vnd.oci.image.layer.v1.tar",
         "application/vnd.oci.image.layer.v1.tar+gzip",
         "application/vnd.oci.image.layer.v1.tar+zstd",

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import KensaArtifact
 import KensaCore
 
 /// `os/arch[/variant]`, as `--platform` takes it.
@@ -126,7 +127,7 @@ public enum ImagePull {
         guard let config = document.config, let layers = document.layers else {
             throw KensaError(.malformed, input: input, reason: "manifest \(digest) has no config or layers")
         }
-        let manifestType = document.mediaType ?? mediaType ?? MediaTypes.ociManifest
+        let manifestType = document.mediaType ?? mediaType ?? MediaType.ociManifest
         try cache.store(bytes, digest: digest)
 
         // Every blob the image needs, once each.
@@ -193,14 +194,14 @@ public enum ImagePull {
 
     static func classify(_ m: PullManifest, declared: String?, input: String, digest: String) throws -> Kind {
         let type = m.mediaType ?? declared
-        if m.fsLayers != nil || m.schemaVersion == 1 || type == MediaTypes.dockerSchema1 || type == MediaTypes.dockerSchema1Signed {
+        if m.fsLayers != nil || m.schemaVersion == 1 || type == MediaType.dockerSchema1 || type == MediaType.dockerSchema1Signed {
             throw KensaError(.unsupported, input: input, reason: "Docker schema 1 manifests are not supported (\(digest))")
         }
         if m.manifests != nil, m.config == nil,
-           type == nil || type == MediaTypes.ociIndex || type == MediaTypes.dockerList {
+           type == nil || type == MediaType.ociIndex || type == MediaType.dockerList {
             return .index
         }
-        if m.config != nil, type == nil || type == MediaTypes.ociManifest || type == MediaTypes.dockerManifest {
+        if m.config != nil, type == nil || type == MediaType.ociManifest || type == MediaType.dockerManifest {
             return .manifest
         }
         throw KensaError(.unsupported, input: input, reason: "manifest \(digest) has unsupported media type \(RegistryClient.oneLine(type ?? "(none)"))")
@@ -247,7 +248,7 @@ public enum ImagePull {
             }
             let index: [String: Any] = [
                 "schemaVersion": 2,
-                "mediaType": MediaTypes.ociIndex,
+                "mediaType": MediaType.ociIndex,
                 "manifests": [[
                     "mediaType": manifestType, "digest": manifestDigest, "size": manifestSize,
                     "annotations": ["org.opencontainers.image.ref.name": reference.description],

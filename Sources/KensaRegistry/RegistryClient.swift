@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KensaArtifact
 import KensaCore
 import NIOCore
 import NIOSSL
@@ -78,7 +79,7 @@ final class RegistryClient: Sendable {
 
     /// GET `/v2/<path>/manifests/<ref>`: the bytes and the media type the registry declared.
     func manifest(_ ref: String) async throws -> (bytes: [UInt8], mediaType: String?, digestHeader: String?) {
-        let accept = [MediaTypes.ociIndex, MediaTypes.dockerList, MediaTypes.ociManifest, MediaTypes.dockerManifest].joined(separator: ", ")
+        let accept = [MediaType.ociIndex, MediaType.dockerList, MediaType.ociManifest, MediaType.dockerManifest].joined(separator: ", ")
         let response = try await send(path: "/v2/\(reference.path)/manifests/\(ref)", accept: accept,
                                       deadline: .now() + timeAmount(options.timeout), what: "manifest \(ref)")
         let bytes = try await collect(response, limit: Self.maxManifestSize, what: "manifest \(ref)")
@@ -298,13 +299,4 @@ private actor AuthState {
 private actor SchemeState {
     var value: String?
     func set(_ s: String) { value = s }
-}
-
-enum MediaTypes {
-    static let ociIndex = "application/vnd.oci.image.index.v1+json"
-    static let dockerList = "application/vnd.docker.distribution.manifest.list.v2+json"
-    static let ociManifest = "application/vnd.oci.image.manifest.v1+json"
-    static let dockerManifest = "application/vnd.docker.distribution.manifest.v2+json"
-    static let dockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json"
-    static let dockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws"
 }

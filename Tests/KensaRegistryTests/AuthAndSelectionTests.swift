@@ -1,4 +1,5 @@
 import Foundation
+import KensaArtifact
 import KensaCore
 @testable import KensaRegistry
 import XCTest
@@ -82,7 +83,7 @@ final class AuthAndSelectionTests: XCTestCase {
 
     func testPlatformSelection() throws {
         func entry(_ os: String, _ arch: String, _ variant: String? = nil, _ d: String) -> PullDescriptor {
-            PullDescriptor(mediaType: MediaTypes.ociManifest, digest: d, size: 1,
+            PullDescriptor(mediaType: MediaType.ociManifest, digest: d, size: 1,
                            platform: .init(architecture: arch, os: os, variant: variant))
         }
         let entries = [entry("linux", "amd64", nil, "a"), entry("linux", "arm64", "v8", "b"), entry("linux", "arm", "v7", "c"),
@@ -100,7 +101,7 @@ final class AuthAndSelectionTests: XCTestCase {
 
     func testSchema1AndUnknownMediaTypesRefused() throws {
         let schema1 = try JSONDecoder().decode(PullManifest.self, from: Data(#"{"schemaVersion":1,"fsLayers":[{}]}"#.utf8))
-        XCTAssertThrowsError(try ImagePull.classify(schema1, declared: MediaTypes.dockerSchema1Signed, input: "x", digest: "d")) {
+        XCTAssertThrowsError(try ImagePull.classify(schema1, declared: MediaType.dockerSchema1Signed, input: "x", digest: "d")) {
             XCTAssertTrue(String(describing: $0).contains("schema 1"))
         }
         let odd = try JSONDecoder().decode(PullManifest.self, from: Data(#"{"schemaVersion":2,"mediaType":"application/x-odd","config":{"digest":"d","size":1}}"#.utf8))
