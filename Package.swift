@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
-        .target(name: "KensaCore"),
+        .target(name: "KensaCore", dependencies: ["Yams"]),
         .target(name: "KensaVersion"),
         .target(name: "KensaCEL"),
         .target(name: "KensaChecks", dependencies: ["KensaCore", "KensaCEL", "Yams"]),
@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "KensaScan", dependencies: [
-            "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB", "KensaSecrets",
+            "KensaCore", "KensaVersion", "KensaArtifact", "KensaAnalyzers", "KensaReport", "KensaVulnDB", "KensaSecrets", "KensaChecks",
         ]),
         .target(name: "KensaRuntime", dependencies: [
             "KensaCore", "Yams",

@@ -30,9 +30,9 @@ struct GateFlags: ParsableArguments {
         }
     }
 
-    /// Throws the gate's exit code after the report is written, when findings remain.
-    func gate(_ findings: [Finding]) throws {
-        if exitCode != 0, findings.contains(where: { $0.suppression == nil }) {
+    /// Throws the gate's exit code after the report is written, when unsuppressed findings remain.
+    func gate(_ report: Report) throws {
+        if exitCode != 0, report.findings.contains(where: { $0.suppression == nil }) {
             throw ExitCode(exitCode)
         }
     }

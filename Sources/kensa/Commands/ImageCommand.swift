@@ -51,17 +51,10 @@ struct ImageCommand: ParsableCommand {
             #else
             let image = try RegistryPull.pull(reference ?? "", flags: registry, cacheDir: flags.cacheDir)
             defer { image.remove() }
-            let result = try scan(.imageArchive(path: image.layoutPath),
-                                  options: try flags.options(format: report.format, progress: report.progress()))
-            ProgressLine.shared.clear()
-            try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
-            try gate.gate(try gate.filter(result.findings))
+            try runScan(.imageArchive(path: image.layoutPath), report: report, flags: flags, gate: gate)
             return
             #endif
         }
-        let result = try scan(.imageArchive(path: input), options: try flags.options(format: report.format, progress: report.progress()))
-        ProgressLine.shared.clear()
-        try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
-        try gate.gate(try gate.filter(result.findings))
+        try runScan(.imageArchive(path: input), report: report, flags: flags, gate: gate)
     }
 }

@@ -24,9 +24,6 @@ struct RootfsCommand: ParsableCommand {
     @OptionGroup var gate: GateFlags
 
     func run() throws {
-        let result = try scan(.rootfs(path: dir), options: try flags.options(format: report.format, progress: report.progress()))
-        ProgressLine.shared.clear()
-        try report.write(gate.apply(result), inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
-        try gate.gate(try gate.filter(result.findings))
+        try runScan(.rootfs(path: dir), report: report, flags: flags, gate: gate)
     }
 }
