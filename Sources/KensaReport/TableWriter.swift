@@ -24,11 +24,10 @@ enum TableWriter {
         // Suppressed findings leave the table; JSON keeps them with the reason.
         let findings = Ordering.findings(report.findings)
         let active = findings.filter { $0.suppression == nil }
-        if !active.isEmpty {
+        let lookup = PackageLookup(packages)
+        for target in TableTarget.group(active, report: report, packages: lookup) {
             out.line()
-            // Most severe first; within a severity, report order.
-            let bySeverity = active.enumerated().sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
-            findingsTable(bySeverity.map(\.element), into: &out)
+            findingsTable(target, packages: lookup, into: &out)
         }
 
         out.line()
@@ -42,8 +41,11 @@ enum TableWriter {
             }
             var line = "\(active.count)"
             if !parts.isEmpty { line += " (" + parts.joined(separator: ", ") + ")" }
-            if findings.count > active.count { line += ", \(findings.count - active.count) suppressed" }
             out.line(out.bold("Findings: ") + line)
+        }
+        let suppressed = findings.count - active.count
+        if suppressed > 0 {
+            out.line("\(suppressed) finding" + (suppressed == 1 ? "" : "s") + " suppressed (see JSON)")
         }
 
         let warnings = Ordering.warnings(report.warnings)
@@ -110,18 +112,79 @@ enum TableWriter {
         aligned(columns, rows: packages.count, into: &out)
     }
 
-    private static func findingsTable(_ findings: [Finding], into out: inout TextOutput) {
-        out.line(out.bold("Findings (\(findings.count))"))
-        let columns: [(String, [String])] = [
-            ("SEVERITY", findings.map { $0.severity.rawValue }),
-            ("ID", findings.map { TextCell.printable($0.id) }),
-            ("LOCATION", findings.map { TextCell.printable($0.locationText) }),
-            ("TITLE", findings.map { TextCell.printable($0.title) }),
-        ]
+    /// One target: its header, the severity summary, then a row per finding with everything
+    /// that says where it is (file, line, layer, object, field) that the header does not.
+    private static func findingsTable(_ target: TableTarget, packages: PackageLookup, into out: inout TextOutput) {
+        let findings = target.findings
+        out.line(out.bold(TextCell.printable(target.title)))
+        out.line(String(repeating: "=", count: TextCell.printable(target.title).count))
+        out.line(TableTarget.severitySummary(findings))
+        out.line()
+
+        let paths = findings.map { TextCell.printable($0.location.path) }
+        let layers = findings.map { $0.location.layerDigest.map { TextCell.printable(shortDigest($0)) } ?? "" }
+        var columns: [(String, [String])]
+        switch target.kind {
+        case .osPackages, .languagePackages:
+            let vulnerabilities = findings.map(\.vulnerability)
+            columns = [
+                ("LIBRARY", findings.map { TextCell.printable(TableTarget.library($0, packages: packages)) }),
+                ("VULNERABILITY", findings.map { TextCell.printable($0.id) }),
+                ("SEVERITY", findings.map(\.severity.rawValue)),
+                ("STATUS", vulnerabilities.map { $0?.status.rawValue ?? "" }),
+                ("INSTALLED", vulnerabilities.map { TextCell.printable($0?.installedVersion ?? "") }),
+                ("FIXED", vulnerabilities.map { TextCell.printable($0?.fixedVersions.joined(separator: ", ") ?? "") }),
+            ]
+            if vulnerabilities.contains(where: { $0?.epss != nil }) {
+                columns.append(("EPSS", vulnerabilities.map { $0?.epss.map(percent) ?? "" }))
+            }
+            if vulnerabilities.contains(where: { $0?.knownExploited == true }) {
+                columns.append(("KEV", vulnerabilities.map { $0?.knownExploited == true ? "yes" : "" }))
+            }
+        case .misconfigurations:
+            columns = [
+                ("SEVERITY", findings.map(\.severity.rawValue)),
+                ("ID", findings.map { TextCell.printable($0.id) }),
+                ("LINE", findings.map(lineText)),
+            ]
+            if findings.contains(where: { $0.location.object != nil }) {
+                columns.append(("OBJECT", findings.map { TextCell.printable($0.location.object ?? "") }))
+            }
+            if findings.contains(where: { $0.location.fieldPath != nil }) {
+                columns.append(("FIELD", findings.map { TextCell.printable($0.location.fieldPath ?? "") }))
+            }
+        case .secrets:
+            columns = [
+                ("SEVERITY", findings.map(\.severity.rawValue)),
+                ("RULE", findings.map { TextCell.printable($0.id) }),
+                ("LINE", findings.map(lineText)),
+                ("MATCH", findings.map { TextCell.printable($0.match ?? "") }),
+            ]
+        }
+        if Set(paths).count > 1 { columns.append(("PATH", paths)) }
+        if layers.contains(where: { !$0.isEmpty }) { columns.append(("LAYER", layers)) }
+        columns.append(("TITLE", findings.map { TextCell.printable($0.title) }))
+
         let style = TextOutput(color: out.color)
         aligned(columns, rows: findings.count, into: &out) { index, text in
             findings[index].severity >= .high ? style.red(text) : text
         }
+    }
+
+    /// `12` or `21-22`; empty when the finding has no line.
+    static func lineText(_ finding: Finding) -> String {
+        guard let start = finding.location.startLine else { return "" }
+        guard let end = finding.location.endLine, end > start else { return String(start) }
+        return "\(start)-\(end)"
+    }
+
+    /// An EPSS probability as a percentage with two decimals (most are well under 1%):
+    /// `0.97531` → `97.53%`, `0.00043` → `0.04%`.
+    static func percent(_ probability: Double) -> String {
+        guard probability.isFinite else { return "" }
+        let hundredths = Int((min(max(probability, 0), 1) * 10_000).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)%"
     }
 
     /// Columns padded to their widest cell, two spaces apart, a rule under the header.

@@ -31,10 +31,16 @@ final class GoldenTests: XCTestCase {
                                  "sample.golden.spdx.json")
     }
 
+    func testSARIF() throws {
+        try Golden.assertMatches(try render(SampleReport.report, as: .sarif, options: WriterOptions()),
+                                 "sample.golden.sarif.json")
+    }
+
     func testEmptyReportEveryFormat() throws {
         try Golden.assertMatches(try render(SampleReport.empty, as: .table), "empty.golden.txt")
         try Golden.assertMatches(try render(SampleReport.empty, as: .json), "empty.golden.json")
         try Golden.assertMatches(try render(SampleReport.empty, as: .cyclonedx), "empty.golden.cdx.json")
         try Golden.assertMatches(try render(SampleReport.empty, as: .spdxJSON), "empty.golden.spdx.json")
+        try Golden.assertMatches(try render(SampleReport.empty, as: .sarif), "empty.golden.sarif.json")
     }
 }

@@ -9,9 +9,15 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(Set(json.keys), ["schemaVersion", "createdAt", "tool", "artifact", "os", "packages",
                                         "findings", "summary", "warnings"])
         let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
-        XCTAssertEqual(findings.map { $0["id"] as? String }, ["KNS-DF-001", "github-pat", "KNS-PSS-007"])
+        // Report order: path, layer, line, ID.
+        XCTAssertEqual(findings.map { $0["id"] as? String }, [
+            "KNS-DF-001", "github-pat", "CVE-2099-1005", "CVE-2099-1004", "CVE-2099-1004", "KNS-PSS-007",
+            "GHSA-2099-aaaa-bbbb", "GO-2099-0001", "CVE-2099-1001", "CVE-2099-1002"])
         XCTAssertEqual((findings[0]["suppressed"] as? [String: Any])?["reason"] as? String,
                        "base image for a build stage only")
+        // A suppressed vulnerability stays, with where the suppression came from and why.
+        XCTAssertEqual(findings[2]["suppressed"] as? [String: String], ["source": "vex", "reason": "vulnerable_code_not_present"])
+        XCTAssertNil(findings[1]["suppressed"])
         XCTAssertEqual(json["schemaVersion"] as? Int, 1)
         let packages = try XCTUnwrap(json["packages"] as? [[String: Any]])
         XCTAssertEqual(packages.count, 17)
@@ -24,9 +30,48 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(summary["packages"] as? Int, 17)
         XCTAssertEqual((summary["packagesByEcosystem"] as? [String: Int])?["npm"], 6)
         XCTAssertEqual(summary["warnings"] as? Int, 2)
-        XCTAssertEqual(summary["findings"] as? Int, 2)
-        XCTAssertEqual(summary["suppressedFindings"] as? Int, 1)
-        XCTAssertEqual((summary["findingsBySeverity"] as? [String: Int])?["CRITICAL"], 1)
+        XCTAssertEqual(summary["findings"] as? Int, 8)
+        XCTAssertEqual(summary["suppressedFindings"] as? Int, 2)
+        XCTAssertEqual(summary["findingsBySeverity"] as? [String: Int], ["CRITICAL": 1, "HIGH": 3, "MEDIUM": 1, "LOW": 2, "UNKNOWN": 1])
+    }
+
+    /// Every documented vulnerability field, with the evidence of where the package is.
+    func testVulnerabilityFields() throws {
+        let json = try jsonObject(try render(SampleReport.report, as: .json))
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        let glibc = try XCTUnwrap(findings.first { $0["id"] as? String == "CVE-2099-1001" })
+        XCTAssertEqual(glibc["kind"] as? String, "vulnerability")
+        XCTAssertEqual(glibc["location"] as? [String: String], ["path": "var/lib/dpkg/status", "layerDigest": SampleReport.layer1])
+        let v = try XCTUnwrap(glibc["vulnerability"] as? [String: Any])
+        XCTAssertEqual(Set(v.keys), ["packageName", "installedVersion", "purl", "fixedVersions", "status", "aliases",
+                                     "advisoryIDs", "cvss", "severitySource", "dataSource", "references", "published",
+                                     "modified", "epss", "epssPercentile", "knownExploited"])
+        XCTAssertEqual(v["packageName"] as? String, "glibc")
+        XCTAssertEqual(v["installedVersion"] as? String, "2.36-9+deb12u7")
+        XCTAssertEqual(v["fixedVersions"] as? [String], ["2.36-9+deb12u8"])
+        XCTAssertEqual(v["status"] as? String, "fixed")
+        XCTAssertEqual(v["epss"] as? Double, 0.97531)
+        XCTAssertEqual(v["knownExploited"] as? Bool, true)
+        XCTAssertEqual((v["cvss"] as? [[String: Any]])?.first?["score"] as? Double, 7.5)
+        let cobra = try XCTUnwrap(findings.first { $0["id"] as? String == "GO-2099-0001" }?["vulnerability"] as? [String: Any])
+        XCTAssertNil(cobra["epss"])
+        XCTAssertNil(cobra["severitySource"])
+        XCTAssertEqual(cobra["knownExploited"] as? Bool, false)
+        XCTAssertEqual(cobra["status"] as? String, "affected")
+        XCTAssertEqual(cobra["fixedVersions"] as? [String], [])
+    }
+
+    /// A NaN or infinite score (which no scanner should produce) is left out, not written as
+    /// `nan`, which is not JSON.
+    func testNonFiniteNumbersLeftOut() throws {
+        var report = SampleReport.report
+        for index in report.findings.indices where report.findings[index].vulnerability != nil {
+            report.findings[index].vulnerability?.epss = .nan
+            report.findings[index].vulnerability?.cvss = [.init(type: "CVSS_V3", vector: "x", score: .infinity)]
+        }
+        let data = try render(report, as: .json)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: data))
+        XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("epss\""))
     }
 
     func testAbsentValuesAreLeftOutAndEmptyArraysKept() throws {

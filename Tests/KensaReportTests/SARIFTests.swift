@@ -67,9 +67,87 @@ final class SARIFTests: XCTestCase {
         XCTAssertEqual((physical?["artifactLocation"] as? [String: Any])?["uri"] as? String, "src/app%20config/settings.py")
         XCTAssertEqual((physical?["region"] as? [String: Any])?["startLine"] as? Int, 12)
         let pss = try XCTUnwrap(results.first { ($0["ruleId"] as? String) == "KNS-PSS-003" })
-        let logical = ((pss["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: Any]])?.first
-        XCTAssertEqual(logical?["fullyQualifiedName"] as? String,
-                       "Deployment/prod/web/spec.template.spec.containers[0].securityContext.privileged")
+        let logical = try XCTUnwrap((pss["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: String]])
+        XCTAssertEqual(logical, [
+            ["name": "Deployment/prod/web", "fullyQualifiedName": "Deployment/prod/web", "kind": "resource"],
+            ["name": "spec.template.spec.containers[0].securityContext.privileged", "kind": "property",
+             "fullyQualifiedName": "Deployment/prod/web/spec.template.spec.containers[0].securityContext.privileged"],
+        ])
+        let pssRegion = ((pss["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"]
+        XCTAssertEqual(pssRegion as? [String: Int], ["startLine": 20, "endLine": 20])
+        XCTAssertEqual((secret["properties"] as? [String: Any])?["layerDigest"] as? String, SampleReport.layer2)
+    }
+
+    /// The sample report's vulnerabilities: valid, one rule per ID with help and a link, GitHub's
+    /// security-severity from the CVSS score, the package facts on each result, and the
+    /// VEX-suppressed one kept with an external suppression.
+    func testVulnerabilities() throws {
+        let data = try render(SampleReport.report, as: .sarif)
+        try Validator.assertValid(data, kind: "sarif")
+        let log = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let run = try XCTUnwrap((log["runs"] as? [[String: Any]])?.first)
+        let rules = try XCTUnwrap(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let ids = rules.compactMap { $0["id"] as? String }
+        XCTAssertEqual(ids, ids.sorted())
+        XCTAssertEqual(ids.filter { $0 == "CVE-2099-1004" }.count, 1, "one rule per ID, however many findings")
+        let glibc = try XCTUnwrap(rules.first { $0["id"] as? String == "CVE-2099-1001" })
+        XCTAssertEqual(glibc["helpUri"] as? String, "https://osv.dev/vulnerability/CVE-2099-1001")
+        XCTAssertEqual((glibc["shortDescription"] as? [String: String])?["text"], "glibc: heap overflow in the resolver")
+        XCTAssertEqual((glibc["properties"] as? [String: Any])?["security-severity"] as? String, "7.5")
+        XCTAssertEqual((glibc["defaultConfiguration"] as? [String: String])?["level"], "error")
+        let help = try XCTUnwrap(glibc["help"] as? [String: String])
+        XCTAssertTrue(help["text"]?.contains("Fixed version: 2.36-9+deb12u8") == true, help["text"] ?? "")
+        XCTAssertTrue(help["markdown"]?.contains("- <https://example.com/advisories/CVE-2099-1001>") == true, help["markdown"] ?? "")
+        let django = try XCTUnwrap(rules.first { $0["id"] as? String == "GHSA-2099-aaaa-bbbb" })
+        XCTAssertTrue(((django["help"] as? [String: String])?["markdown"] ?? "").contains("QuerySet.extra \\| raw"))
+        let cobra = try XCTUnwrap(rules.first { $0["id"] as? String == "GO-2099-0001" })
+        XCTAssertEqual((cobra["properties"] as? [String: Any])?["security-severity"] as? String, "0.0")
+        XCTAssertNil(rules.first { $0["id"] as? String == "github-pat" }?["helpUri"], "no made-up links for secret rules")
+
+        let results = try XCTUnwrap(run["results"] as? [[String: Any]])
+        let levels = Dictionary(results.map { ($0["ruleId"] as? String ?? "", $0["level"] as? String ?? "") }) { a, _ in a }
+        XCTAssertEqual(levels["CVE-2099-1005"], "error")
+        XCTAssertEqual(levels["CVE-2099-1002"], "warning")
+        XCTAssertEqual(levels["CVE-2099-1004"], "note")
+        XCTAssertEqual(levels["GO-2099-0001"], "note")
+        let result = try XCTUnwrap(results.first { $0["ruleId"] as? String == "CVE-2099-1001" })
+        let properties = try XCTUnwrap(result["properties"] as? [String: Any])
+        XCTAssertEqual(properties["purl"] as? String, "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12")
+        XCTAssertEqual(properties["installedVersion"] as? String, "2.36-9+deb12u7")
+        XCTAssertEqual(properties["fixedVersions"] as? [String], ["2.36-9+deb12u8"])
+        XCTAssertEqual(properties["layerDigest"] as? String, SampleReport.layer1)
+        XCTAssertEqual(properties["knownExploited"] as? Bool, true)
+        let uri = (((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"]
+                   as? [String: Any])?["uri"] as? String
+        XCTAssertEqual(uri, "var/lib/dpkg/status")
+        let log4j = try XCTUnwrap(results.first { $0["ruleId"] as? String == "CVE-2099-1005" })
+        XCTAssertEqual(log4j["suppressions"] as? [[String: String]], [["kind": "external", "justification": "vulnerable_code_not_present"]])
+        XCTAssertEqual(results.filter { $0["suppressions"] != nil }.count, 2)
+    }
+
+    /// Hostile advisory text and odd locations still give a valid log.
+    func testOddFindingsStayValid() throws {
+        var report = SampleReport.report
+        report.findings += [
+            Finding(kind: .vulnerability, id: "../x y", title: "<img src=x onerror=alert(1)>\u{0}", severity: .critical,
+                    location: .init(path: "", startLine: -4, endLine: -9), message: "",
+                    vulnerability: Vulnerability(packageName: "", installedVersion: "", purl: PURL(type: "npm", name: "x"),
+                                                 fixedVersions: [], status: .affected, aliases: [], advisoryIDs: [],
+                                                 cvss: [.init(type: "CVSS_V3", vector: "x", score: .nan),
+                                                        .init(type: "CVSS_V3", vector: "y", score: 99)],
+                                                 severitySource: nil, dataSource: "", references: ["java\nscript:x"],
+                                                 published: nil, modified: nil, epss: .infinity)),
+            Finding(kind: .misconfiguration, id: "", title: "", severity: .low,
+                    location: .init(path: "a/../../b#c?d", startLine: 3, endLine: 1, object: "", fieldPath: ""), message: "m"),
+        ]
+        let data = try render(report, as: .sarif)
+        try Validator.assertValid(data, kind: "sarif")
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertFalse(text.contains("\"security-severity\": \"99"), "an out-of-range score is not passed on")
+    }
+
+    func testMarkdownFromAdvisoriesIsEscaped() {
+        XCTAssertEqual(SARIFWriter.markdownEscaped("<script>*x*\n# y"), "\\<script\\>\\*x\\* \\# y")
     }
 
     func testDeterministic() throws {

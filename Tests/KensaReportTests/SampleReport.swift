@@ -28,7 +28,7 @@ enum SampleReport {
                     dependsOn: [String] = [], dev: Bool = false) -> Package {
         Package(name: scope.map { "\($0)/\(name)" } ?? name, version: version, ecosystem: .npm,
                 purl: PURL(type: "npm", namespace: scope, name: name, version: version),
-                foundBy: "node-package", licenses: licenses,
+                foundBy: "node-pkg", licenses: licenses,
                 location: .init(path: path, layerDigest: layer3, diffID: diff3), dependsOn: dependsOn, isDev: dev)
     }
 
@@ -72,17 +72,17 @@ enum SampleReport {
             Package(name: "org.apache.logging.log4j:log4j-core", version: "2.17.1", ecosystem: .maven,
                     purl: PURL(type: "maven", namespace: "org.apache.logging.log4j", name: "log4j-core",
                                version: "2.17.1"),
-                    foundBy: "java-archive", licenses: ["Apache-2.0"],
+                    foundBy: "jar", licenses: ["Apache-2.0"],
                     location: .init(path: "app/lib/log4j-core-2.17.1.jar", layerDigest: layer3, diffID: diff3),
                     dependsOn: ["pkg:maven/org.apache.logging.log4j/log4j-api@2.17.1"]),
             Package(name: "org.apache.logging.log4j:log4j-api", version: "2.17.1", ecosystem: .maven,
                     purl: PURL(type: "maven", namespace: "org.apache.logging.log4j", name: "log4j-api",
                                version: "2.17.1"),
-                    foundBy: "java-archive", licenses: ["Apache-2.0"],
+                    foundBy: "jar", licenses: ["Apache-2.0"],
                     location: .init(path: "app/lib/log4j-api-2.17.1.jar", layerDigest: layer3, diffID: diff3)),
             Package(name: "github.com/spf13/cobra", version: "v1.8.0", ecosystem: .golang,
                     purl: PURL(type: "golang", namespace: "github.com/spf13", name: "cobra", version: "v1.8.0"),
-                    foundBy: "go-binary",
+                    foundBy: "gobinary",
                     location: .init(path: "usr/local/bin/app", layerDigest: layer3, diffID: diff3)),
         ]
     }
@@ -117,6 +117,56 @@ enum SampleReport {
             Finding(kind: .misconfiguration, id: "KNS-DF-001", title: "Image runs as root", severity: .medium,
                     location: .init(path: "Dockerfile"), message: "No USER instruction.",
                     suppression: .init(source: "ignorefile", reason: "base image for a build stage only")),
+        ] + vulnerabilities
+    }
+
+    /// Vulnerability findings as the matcher makes them (IDs in the 2099 range: not real CVEs):
+    /// a distro advisory keyed by the source package with EPSS and KEV, one without a fix and
+    /// a CVSS v4 vector, a PyPI one with aliases, the same npm package in two directories, a Go
+    /// module of unknown severity, and one suppressed by a VEX statement.
+    static var vulnerabilities: [Finding] {
+        func vuln(_ id: String, _ title: String, _ severity: Severity, _ package: Package, fixed: [String],
+                  cvss: [Vulnerability.CVSS] = [], aliases: [String] = [], source: String, epss: Double? = nil,
+                  kev: Bool = false, suppression: Finding.Suppression? = nil) -> Finding {
+            let name = package.ecosystem.isOS ? (package.sourceName ?? package.name) : package.name
+            let message = "\(package.name) \(package.version) is affected by \(id); "
+                + (fixed.isEmpty ? "fix not available" : "fixed in " + fixed.joined(separator: ", "))
+            return Finding(kind: .vulnerability, id: id, title: title, severity: severity,
+                           location: .init(path: package.location.path, layerDigest: package.location.layerDigest),
+                           message: message, suppression: suppression,
+                           vulnerability: Vulnerability(
+                            packageName: name, installedVersion: package.version, purl: package.purl,
+                            fixedVersions: fixed, status: fixed.isEmpty ? .affected : .fixed, aliases: aliases,
+                            advisoryIDs: [aliases.first { !$0.hasPrefix("CVE-") } ?? id],
+                            cvss: cvss, severitySource: cvss.first?.type ?? (severity == .unknown ? nil : "database_specific"),
+                            dataSource: source, references: ["https://example.com/advisories/\(id)"],
+                            published: "2099-01-02T03:04:05Z", modified: "2099-02-03T04:05:06.789Z",
+                            epss: epss, epssPercentile: epss.map { min(1, $0 + 0.01) }, knownExploited: kev))
+        }
+        let all = packages
+        func named(_ name: String, path: String? = nil) -> Package {
+            all.first { $0.name == name && (path == nil || $0.location.path == path) } ?? all[0]
+        }
+        return [
+            vuln("CVE-2099-1001", "glibc: heap overflow in the resolver", .high, named("libc6"), fixed: ["2.36-9+deb12u8"],
+                 cvss: [.init(type: "CVSS_V3", vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", score: 7.5)],
+                 aliases: ["DSA-9999-1"], source: "Debian:12", epss: 0.97531, kev: true),
+            vuln("CVE-2099-1002", "openssl: timing side channel", .medium, named("openssl"), fixed: [],
+                 cvss: [.init(type: "CVSS_V4", vector: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", score: 6.9)],
+                 source: "Debian:12"),
+            vuln("GHSA-2099-aaaa-bbbb", "Django: SQL injection in QuerySet.extra | raw", .high, named("Django"), fixed: ["4.2.8", "5.0.1"],
+                 cvss: [.init(type: "CVSS_V3", vector: "CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H", score: 8.8)],
+                 aliases: ["CVE-2099-1003", "PYSEC-2099-1"], source: "PyPI", epss: 0.0004),
+            vuln("CVE-2099-1004", "debug: ReDoS", .low, named("debug", path: "app/node_modules/debug/package.json"),
+                 fixed: ["4.3.5"], source: "npm"),
+            vuln("CVE-2099-1004", "debug: ReDoS", .low,
+                 named("debug", path: "app/node_modules/@babel/core/node_modules/debug/package.json"), fixed: ["4.3.5"],
+                 source: "npm"),
+            vuln("GO-2099-0001", "cobra: unsafe completion script", .unknown, named("github.com/spf13/cobra"), fixed: [],
+                 source: "Go"),
+            vuln("CVE-2099-1005", "log4j-core: JNDI lookup", .critical, named("org.apache.logging.log4j:log4j-core"),
+                 fixed: ["2.17.2"], cvss: [.init(type: "CVSS_V3", vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", score: 10.0)],
+                 source: "Maven", suppression: .init(source: "vex", reason: "vulnerable_code_not_present")),
         ]
     }
 
