@@ -5,11 +5,16 @@ import KensaVersion
 /// The parts of an OSV record (https://ossf.github.io/osv-schema/) that matching and reports
 /// use. Unknown fields are ignored; a record without `id` or with a field of the wrong type is
 /// malformed.
+///
+/// `upstream` (schema 1.7) is read into `aliases`: distro advisories (Debian's DSA/DLA/DEBIAN-CVE,
+/// Ubuntu's, Chainguard's) name the CVE they are about there and nowhere else, and matching
+/// groups advisories by the IDs they share. `VulnDB.match` then reports a distro finding per CVE.
 struct OSVRecord: Decodable, Sendable {
     var id: String
     var modified: String?
     var published: String?
     var withdrawn: String?
+    /// `aliases`, then the `upstream` IDs not already among them.
     var aliases: [String]?
     var related: [String]?
     var summary: String?
@@ -20,8 +25,34 @@ struct OSVRecord: Decodable, Sendable {
     var databaseSpecific: OSVSpecific?
 
     enum CodingKeys: String, CodingKey {
-        case id, modified, published, withdrawn, aliases, related, summary, details, severity, affected, references
+        case id, modified, published, withdrawn, aliases, upstream, related, summary, details, severity, affected, references
         case databaseSpecific = "database_specific"
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        modified = try c.decodeIfPresent(String.self, forKey: .modified)
+        published = try c.decodeIfPresent(String.self, forKey: .published)
+        withdrawn = try c.decodeIfPresent(String.self, forKey: .withdrawn)
+        let aliases = try c.decodeIfPresent([String].self, forKey: .aliases)
+        let upstream = try c.decodeIfPresent([String].self, forKey: .upstream)
+        if let upstream {
+            var merged = aliases ?? []
+            // A set, not `contains`: a hostile record may list a million IDs.
+            var seen = Set(merged + [id])
+            for name in upstream where seen.insert(name).inserted { merged.append(name) }
+            self.aliases = merged
+        } else {
+            self.aliases = aliases
+        }
+        related = try c.decodeIfPresent([String].self, forKey: .related)
+        summary = try c.decodeIfPresent(String.self, forKey: .summary)
+        details = try c.decodeIfPresent(String.self, forKey: .details)
+        severity = try c.decodeIfPresent([OSVSeverity].self, forKey: .severity)
+        affected = try c.decodeIfPresent([OSVAffected].self, forKey: .affected)
+        references = try c.decodeIfPresent([OSVReference].self, forKey: .references)
+        databaseSpecific = try c.decodeIfPresent(OSVSpecific.self, forKey: .databaseSpecific)
     }
 }
 

@@ -45,6 +45,7 @@ extension VulnDB {
                                                 layer: package.location.layerDigest))
                 }
             }
+            if [.deb, .apk, .rpm].contains(package.ecosystem) { hits = VulnDB.splitPerCVE(hits) }
             for group in VulnDB.merge(hits) {
                 var finding = VulnDB.finding(group, package: package, key: key, version: version)
                 if var v = finding.vulnerability {
@@ -70,7 +71,29 @@ extension VulnDB {
         var advisory: StoredAdvisory
         var affected: StoredAffected
         var fixed: [String]
-        var names: Set<String> { Set([advisory.id] + advisory.aliases) }
+        /// The IDs that join hits into one finding: the record's ID and aliases, or one CVE
+        /// after `splitPerCVE`.
+        var names: Set<String>
+
+        init(advisory: StoredAdvisory, affected: StoredAffected, fixed: [String], names: Set<String>? = nil) {
+            self.advisory = advisory
+            self.affected = affected
+            self.fixed = fixed
+            self.names = names ?? Set([advisory.id] + advisory.aliases)
+        }
+    }
+
+    /// Distro advisories are per CVE (Debian's and Ubuntu's trackers, the CVE IDs users
+    /// suppress by), but one DSA/DLA/USN names every CVE it fixes: such a hit becomes one hit per
+    /// CVE, joined by that CVE alone, so a DSA for two CVEs gives two findings, each listing
+    /// the DSA among its advisories. Language records keep their aliases together: there two
+    /// CVE aliases name the same vulnerability twice (OSV's `aliases`).
+    static func splitPerCVE(_ hits: [Hit]) -> [Hit] {
+        hits.flatMap { hit -> [Hit] in
+            let cves = hit.names.filter { $0.hasPrefix("CVE-") }.sorted()
+            guard cves.count > 1 else { return [hit] }
+            return cves.map { Hit(advisory: hit.advisory, affected: hit.affected, fixed: hit.fixed, names: [$0]) }
+        }
     }
 
     /// The fixed versions that end a range the version is in: for each such range, its lowest
@@ -123,7 +146,8 @@ extension VulnDB {
     static func finding(_ group: [Hit], package: Package, key: EcosystemKey, version: String) -> Finding {
         let names = group.reduce(into: Set<String>()) { $0.formUnion($1.names) }
         let cves = names.filter { $0.hasPrefix("CVE-") }
-        let advisoryIDs = group.map(\.advisory.id)
+        // Sorted by ID (`merge`); a record with two entries for one package is listed once.
+        let advisoryIDs = group.map(\.advisory.id).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
         let id = cves.count == 1 ? cves.first ?? advisoryIDs[0] : advisoryIDs.min() ?? ""
         let primary = group.first { $0.advisory.id == id } ?? group[0]
 
@@ -173,7 +197,7 @@ extension VulnDB {
         let vulnerability = Vulnerability(
             packageName: package.name, installedVersion: package.version, purl: package.purl,
             fixedVersions: fixed, status: fixed.isEmpty ? .affected : .fixed,
-            aliases: names.subtracting([id]).sorted(), advisoryIDs: advisoryIDs, cvss: cvss,
+            aliases: names.union(advisoryIDs).subtracting([id]).sorted(), advisoryIDs: advisoryIDs, cvss: cvss,
             severitySource: severitySource, dataSource: primary.affected.ecosystem, references: references,
             published: primary.advisory.published, modified: primary.advisory.modified)
         var subject = "\(package.name) \(package.version)"
