@@ -154,9 +154,12 @@ public struct IgnoreFile: Sendable {
     /// have matched.
     public func apply(to findings: inout [Finding], now: Date) -> [ScanWarning] {
         var warnings: Set<ScanWarning> = []
+        // Entries by ID, so a long file over many findings stays linear; file order decides ties.
+        var byID: [String: [Int]] = [:]
+        for (index, e) in entries.enumerated() { byID[e.id.uppercased(), default: []].append(index) }
         for i in findings.indices where findings[i].suppression == nil {
-            let names = findings[i].names
-            for e in entries where names.contains(e.id.uppercased()) && matches(e, findings[i]) {
+            let candidates = findings[i].names.flatMap { byID[$0] ?? [] }.sorted()
+            for e in candidates.map({ entries[$0] }) where matches(e, findings[i]) {
                 if let exp = e.expires, let day = Self.day(exp), now >= day.addingTimeInterval(86_400) {
                     warnings.insert(ScanWarning(path: path, reason: "ignore entry \(e.id) expired on \(exp) and no longer suppresses"))
                     continue

@@ -109,6 +109,32 @@ final class SuppressionCLITests: XCTestCase {
         XCTAssertTrue(warnings.contains { ($0["reason"] as? String)?.contains("CVE-2018-18074 expired on 2020-01-31") == true }, "\(warnings)")
     }
 
+    /// Images have no scanned directory: `.kensaignore` comes from the current directory. The
+    /// fixture image carries a JWT in PyJWT's METADATA (a secret-rule finding).
+    func testImageUsesTheCurrentDirectorysIgnoreFileForSecrets() throws {
+        let image = try XCTUnwrap(try Fixtures.images().first { $0.format == "docker-archive" }).path
+        let cwd = try temporaryDirectory(self)
+        func run(_ extra: [String]) throws -> KensaRun {
+            try Kensa.run(["image", "--input", image.path, "--scanners", "secret", "--format", "json", "-q"] + extra, currentDirectory: cwd)
+        }
+        let before = try run(["--exit-code", "5"])
+        XCTAssertEqual(before.status, 5, before.err)
+        let secret = try XCTUnwrap(try findings(before).first { $0["kind"] as? String == "secret" })
+        let rule = try XCTUnwrap(secret["id"] as? String)
+        let path = try XCTUnwrap((secret["location"] as? [String: Any])?["path"] as? String)
+        XCTAssertNil(secret["suppressed"])
+
+        try write("- id: \(rule)\n  paths: [usr/local/lib/python3.*/dist-packages/*]\n  reason: example token in upstream docs\n",
+                  cwd.appendingPathComponent(".kensaignore"))
+        let after = try run(["--exit-code", "5"])
+        XCTAssertEqual(after.status, 0, after.err)
+        let marked = try findings(after).filter { ($0["location"] as? [String: Any])?["path"] as? String == path && $0["id"] as? String == rule }
+        XCTAssertEqual(marked.compactMap { ($0["suppressed"] as? [String: Any])?["reason"] as? String }, ["example token in upstream docs"])
+        // A path that does not match leaves the finding alone.
+        try write("- id: \(rule)\n  paths: [etc/*]\n  reason: elsewhere\n", cwd.appendingPathComponent(".kensaignore"))
+        XCTAssertEqual(try run(["--exit-code", "5"]).status, 5)
+    }
+
     func testBadIgnoreFileIsExitTwoNamingIt() throws {
         let p = try project()
         try write("- id: CVE-2018-18074\n  path: [x]\n  reason: typo\n", p.dir.appendingPathComponent(".kensaignore"))

@@ -153,6 +153,17 @@ final class IgnoreFileTests: XCTestCase {
         XCTAssertThrowsError(try IgnoreFile.parse("- id: \u{0}\n  reason: r\n", path: "t")) { XCTAssertTrue($0 is KensaError) }
     }
 
+    func testLongFileOverManyFindings() throws {
+        // 20,000 entries against 5,000 findings: entries are looked up by ID, not scanned per finding.
+        let yaml = (0..<20_000).map { "- id: CVE-2024-\($0)\n  reason: r\($0)\n" }.joined()
+        let ignore = try IgnoreFile.parse(yaml, path: "t")
+        var findings = (0..<5_000).map { SampleFindings.vulnerability("GHSA-\($0)", aliases: ["CVE-2024-\($0 * 20)"]) }
+        XCTAssertEqual(ignore.apply(to: &findings, now: now), [])
+        XCTAssertEqual(findings.filter { $0.suppression != nil }.count, 1_000, "CVE-2024-0 … CVE-2024-19980")
+        XCTAssertEqual(findings[999].suppression?.reason, "r19980")
+        XCTAssertNil(findings[1_000].suppression)
+    }
+
     func testLoadFromDisk() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kensa-ignore-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
