@@ -1,6 +1,7 @@
 import Foundation
 import KensaAnalyzers
 import KensaArtifact
+import KensaChecks
 import KensaCore
 import KensaSecrets
 
@@ -15,22 +16,28 @@ struct FileFacts: Sendable {
 final class WalkCollector {
     private let analyzers: [any Analyzer]
     private let secrets: SecretScanner?
+    private let misconfig: Bool
     private(set) var facts: [FileFacts] = []
     /// Secret findings of this walk: every file, visible in the final image or not.
     private(set) var findings: [Finding] = []
     private(set) var warnings: [ScanWarning] = []
+    /// Kubernetes manifests and Dockerfiles of this walk, for the misconfiguration scanner.
+    private(set) var configFiles: [ConfigFile] = []
     private(set) var filesAnalyzed = 0
 
-    init(analyzers: [any Analyzer], secrets: SecretScanner?) {
+    init(analyzers: [any Analyzer], secrets: SecretScanner?, misconfig: Bool = false) {
         self.analyzers = analyzers
         self.secrets = secrets
+        self.misconfig = misconfig
     }
 
-    /// The walk's filter: a file is read only when some analyzer or the secret scanner wants it.
-    static func wants(_ analyzers: [any Analyzer], secrets: SecretScanner?) -> FileWants {
+    /// The walk's filter: a file is read only when some analyzer, the secret scanner or the
+    /// misconfiguration scanner wants it.
+    static func wants(_ analyzers: [any Analyzer], secrets: SecretScanner?, misconfig: Bool = false) -> FileWants {
         { header in
             guard header.kind == .regular || header.kind == .hardlink else { return false }
             if let secrets, secrets.wants(path: header.path, size: header.size) { return true }
+            if misconfig, Misconfig.wants(path: header.path, size: header.size) { return true }
             return analyzers.contains { $0.wants(path: header.path, size: header.size, mode: header.mode) }
         }
     }
@@ -39,6 +46,9 @@ final class WalkCollector {
         filesAnalyzed += 1
         if let secrets, secrets.wants(path: header.path, size: Int64(content.count)) {
             findings += secrets.scan(path: header.path, content: content)
+        }
+        if misconfig, let file = Misconfig.configFile(path: header.path, content: content) {
+            configFiles.append(file)
         }
         var merged = AnalyzerOutput()
         for analyzer in analyzers where analyzer.wants(path: header.path, size: header.size, mode: header.mode) {

@@ -1,6 +1,7 @@
 import Foundation
 import KensaAnalyzers
 import KensaArtifact
+import KensaChecks
 import KensaCore
 import KensaVulnDB
 
@@ -49,11 +50,12 @@ private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers
         throw KensaError(.usage, input: path, reason: "not a directory")
     }
     let secrets = options.scanners.contains(.secret) ? options.secretScanner : nil
-    let collector = WalkCollector(analyzers: analyzers, secrets: secrets)
+    let misconfig = options.scanners.contains(.misconfig)
+    let collector = WalkCollector(analyzers: analyzers, secrets: secrets, misconfig: misconfig)
     // Text files over the secret scanner's in-memory limit are not read by the walk; they are
     // streamed from disk afterwards in bounded chunks (a 1 GB one-line file costs a window).
     let large = PathList()
-    let wanted = WalkCollector.wants(analyzers, secrets: secrets)
+    let wanted = WalkCollector.wants(analyzers, secrets: secrets, misconfig: misconfig)
     let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: { header in
         if let secrets, header.kind == .regular, header.size > secrets.maxFileSize,
            secrets.wants(path: header.path, size: 0) {
@@ -74,6 +76,11 @@ private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers
             }
         }
     }
+    if misconfig {
+        let judged = Misconfig.judge(collector.configFiles)
+        findings += judged.findings
+        warnings += judged.warnings
+    }
     options.progress?(.filesAnalyzed(collector.filesAnalyzed))
     let inventory = Inventory(facts: collector.facts, warnings: warnings)
     return Report(artifact: .init(name: path, kind: kind), os: inventory.os, packages: inventory.packages,
@@ -84,6 +91,7 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     let image = try ImageSource.open(path: path)
     let analyzers = options.analyzers ?? installedPackageAnalyzers
     let secrets = options.scanners.contains(.secret) ? options.secretScanner : nil
+    let misconfig = options.scanners.contains(.misconfig)
     let count = image.layerCount
     let results = LayerResults(count: count)
 
@@ -94,13 +102,14 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let index = next.take(below: count) {
             options.progress?(.layerStarted(index: index, count: count))
-            let collector = WalkCollector(analyzers: analyzers, secrets: secrets)
+            let collector = WalkCollector(analyzers: analyzers, secrets: secrets, misconfig: misconfig)
             do {
-                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers, secrets: secrets)) {
+                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers, secrets: secrets, misconfig: misconfig)) {
                     collector.visit($0, $1)
                 }
                 results.set(index, .success(LayerOutcome(walk: walk, facts: collector.facts,
-                                                          warnings: collector.warnings, findings: collector.findings)))
+                                                          warnings: collector.warnings, findings: collector.findings,
+                                                          configFiles: collector.configFiles)))
                 options.progress?(.layerFinished(index: index, count: count, bytes: walk.bytesRead))
             } catch {
                 results.set(index, .failure(error))
@@ -146,8 +155,14 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
             facts.append(fact)
         }
     }
-    let inventory = Inventory(facts: facts, warnings: warnings)
     let name = image.metadata.repoTags.first ?? path
+    if misconfig {
+        let judged = Misconfig.judgeImage(layerFiles: outcomes.map(\.configFiles), stack: stack,
+                                          metadata: image.metadata, name: name)
+        findings += judged.findings
+        warnings += judged.warnings
+    }
+    let inventory = Inventory(facts: facts, warnings: warnings)
     return Report(artifact: .init(name: name, kind: .containerImage, image: image.metadata),
                   os: inventory.os, packages: inventory.packages, warnings: inventory.warnings,
                   createdAt: options.createdAt, findings: findings.sorted())
@@ -158,6 +173,9 @@ private struct LayerOutcome: Sendable {
     var facts: [FileFacts]
     var warnings: [ScanWarning]
     var findings: [Finding]
+    /// Kubernetes manifests and Dockerfiles of the layer (`--scanners misconfig`), judged once
+    /// the whole image is known.
+    var configFiles: [ConfigFile] = []
 }
 
 /// Per-layer results written by the worker threads.

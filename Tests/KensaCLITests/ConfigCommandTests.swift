@@ -71,6 +71,45 @@ final class ConfigCommandTests: XCTestCase {
         XCTAssertEqual(try Kensa.run(["config", "--compliance", "pss-nope", dir.path]).status, 2)
     }
 
+    func testComplianceJSON() throws {
+        let dir = try temporaryDirectory(self)
+        try write(dir, "agent.yaml", Data(privilegedPod.utf8))
+        let run = try Kensa.run(["config", "--compliance", "pss-restricted", "--format", "json", dir.path])
+        XCTAssertEqual(run.status, 0, run.err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: run.stdout) as? [String: Any], run.out)
+        XCTAssertEqual(json["profile"] as? String, "pss-restricted")
+        XCTAssertNil(json["findings"], "the per-control document, not the findings report")
+        let controls = try XCTUnwrap(json["controls"] as? [[String: Any]])
+        XCTAssertEqual(controls.count, 17)
+        XCTAssertEqual(controls.map { $0["id"] as? String ?? "" }, controls.map { $0["id"] as? String ?? "" }.sorted())
+        let privileged = try XCTUnwrap(controls.first { $0["id"] as? String == "KNS-PSS-003" })
+        XCTAssertEqual(privileged["level"] as? String, "baseline")
+        XCTAssertEqual(privileged["control"] as? String, "Privileged Containers")
+        XCTAssertEqual(privileged["status"] as? String, "FAIL")
+        XCTAssertEqual(privileged["failingObjects"] as? [String], ["agent.yaml: Pod/ops/agent"])
+        let hostProcess = try XCTUnwrap(controls.first { $0["id"] as? String == "KNS-PSS-001" })
+        XCTAssertEqual(hostProcess["status"] as? String, "PASS")
+        XCTAssertEqual(hostProcess["failingObjects"] as? [String], [])
+        let failed = controls.filter { $0["status"] as? String == "FAIL" }.count
+        let summary = try XCTUnwrap(json["summary"] as? [String: Any])
+        XCTAssertEqual(summary["controls"] as? Int, 17)
+        XCTAssertEqual(summary["failed"] as? Int, failed)
+        XCTAssertEqual(summary["passed"] as? Int, 17 - failed)
+        XCTAssertEqual(summary["objects"] as? Int, 1)
+        XCTAssertGreaterThan(failed, 1)
+
+        // Suppressed findings do not fail a control.
+        let annotated = privilegedPod.replacingOccurrences(of: "metadata: {name: agent, namespace: ops}",
+                                                           with: "metadata: {name: agent, namespace: ops, annotations: {kensa.dev/ignore: 'KNS-PSS-003: node agent'}}")
+        try write(dir, "agent.yaml", Data(annotated.utf8))
+        let suppressed = try Kensa.run(["config", "--compliance", "pss-baseline", "-f", "json", dir.path])
+        XCTAssertEqual(suppressed.status, 0, suppressed.err)
+        let baseline = try XCTUnwrap(JSONSerialization.jsonObject(with: suppressed.stdout) as? [String: Any])
+        let row = (baseline["controls"] as? [[String: Any]])?.first { $0["id"] as? String == "KNS-PSS-003" }
+        XCTAssertEqual(row?["status"] as? String, "PASS")
+        XCTAssertEqual((baseline["summary"] as? [String: Any])?["controls"] as? Int, 11)
+    }
+
     func testPolicyAdmissionPoliciesAndIgnorefile() throws {
         let dir = try temporaryDirectory(self)
         try write(dir, "scan/app.yaml", Data("""

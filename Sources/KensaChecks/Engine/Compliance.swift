@@ -33,3 +33,37 @@ public enum ComplianceProfile: String, Sendable, CaseIterable {
         }
     }
 }
+
+/// `kensa config --compliance X --format json`: the per-control result as a document of its own.
+public struct ComplianceReport: Sendable, Codable, Hashable {
+    public struct Control: Sendable, Codable, Hashable {
+        public var id: String
+        public var level: String
+        public var control: String
+        /// `PASS` or `FAIL`.
+        public var status: String
+        public var failingObjects: [String]
+    }
+
+    public struct Summary: Sendable, Codable, Hashable {
+        public var controls: Int
+        public var passed: Int
+        public var failed: Int
+        /// Kubernetes objects judged.
+        public var objects: Int
+    }
+
+    public var profile: String
+    public var controls: [Control]
+    public var summary: Summary
+
+    public init(profile: ComplianceProfile, findings: [Finding], objects: Int, checks: [Check] = allChecks) {
+        let rows = profile.rows(findings, checks: checks)
+        self.profile = profile.rawValue
+        controls = rows.map {
+            Control(id: $0.id, level: $0.level, control: $0.control, status: $0.passed ? "PASS" : "FAIL", failingObjects: $0.failingObjects)
+        }
+        let passed = rows.filter(\.passed).count
+        summary = Summary(controls: rows.count, passed: passed, failed: rows.count - passed, objects: objects)
+    }
+}

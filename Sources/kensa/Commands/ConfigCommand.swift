@@ -41,7 +41,7 @@ struct ConfigCommand: ParsableCommand {
     @Option(name: .long, help: "Exit with this code when unsuppressed findings remain (default 0).")
     var exitCode: Int32 = 0
 
-    @Option(name: .long, help: "Print a per-control pass/fail table: pss-baseline or pss-restricted.")
+    @Option(name: .long, help: "Per-control pass/fail result instead of findings: pss-baseline or pss-restricted (a table, or with --format json a JSON document).")
     var compliance: String?
 
     func run() throws {
@@ -71,6 +71,8 @@ struct ConfigCommand: ParsableCommand {
 
         if let profile, report.format == .table {
             try writeText(complianceTable(profile, findings: findings, objects: result.objects.count))
+        } else if let profile, report.format == .json {
+            try writeText(try complianceJSON(profile, findings: findings, objects: result.objects.count))
         } else {
             let name = path == "-" ? "-" : path
             let report = Report(artifact: Report.Artifact(name: name, kind: .filesystem), os: nil, packages: [],
@@ -142,6 +144,14 @@ struct ConfigCommand: ParsableCommand {
                          + r.control.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + (r.passed ? "PASS  " : "FAIL  ") + "  " + failing)
         }
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+    }
+
+    /// `{profile, controls: [{id, level, control, status, failingObjects}], summary}`, keys sorted.
+    func complianceJSON(_ profile: ComplianceProfile, findings: [Finding], objects: Int) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(ComplianceReport(profile: profile, findings: findings, objects: objects))
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     func writeText(_ text: String) throws {
