@@ -4,6 +4,10 @@
 // vulnerability findings they name. Later statements override earlier ones, as the spec says:
 // for each finding the newest matching statement decides.
 //
+// A statement is about a finding's package when a product or subcomponent purl covers the
+// package's purl, or when a product is the scanned image itself (`pkg:oci/NAME@DIGEST`) and
+// lists no subcomponents: then it speaks for every package in the image.
+//
 // Parsed with JSONSerialization after a depth check: the document is small and loosely shaped
 // (strings or objects in several places), which Codable would only make longer.
 
@@ -23,14 +27,20 @@ public struct OpenVEX: Sendable {
         /// The vulnerability's name, its aliases and its `@id`, as written.
         public var vulnerability: [String]
         /// Product and subcomponent identifiers that are package URLs (others cannot match a package).
-        public var products: [PURL]
-        public var subcomponents: [PURL]
+        public var products: [Product]
         public var status: Status
         public var justification: String?
         public var impactStatement: String?
         public var statusNotes: String?
         /// The statement's own time, else the document's (`last_updated` before `timestamp`).
         public var timestamp: Date?
+    }
+
+    /// A product and the subcomponents the statement names in it. Only package URLs are kept
+    /// (CPEs and plain names cannot match a package).
+    public struct Product: Sendable, Hashable {
+        public var purls: [PURL]
+        public var subcomponents: [PURL]
     }
 
     public var path: String
@@ -115,23 +125,28 @@ public struct OpenVEX: Sendable {
             throw fail("not_affected needs a justification or an impact_statement")
         }
 
-        var products: [PURL] = [], subcomponents: [PURL] = []
+        // The older layout kept subcomponents beside the products, for all of them.
+        var shared: [PURL] = []
+        if let subs = fields["subcomponents"] {
+            guard let subs = subs as? [Any] else { throw fail("subcomponents must be an array") }
+            for sub in subs { shared += try identifiers(sub, number, path) }
+        }
+        var products: [Product] = []
         if let list = fields["products"] {
             guard let list = list as? [Any] else { throw fail("products must be an array") }
-            for product in list {
-                products += try identifiers(product, number, path)
-                if let product = product as? [String: Any], let subs = product["subcomponents"] {
+            for item in list {
+                var product = Product(purls: try identifiers(item, number, path), subcomponents: shared)
+                if let fields = item as? [String: Any], let subs = fields["subcomponents"] {
                     guard let subs = subs as? [Any] else { throw fail("subcomponents must be an array") }
-                    for sub in subs { subcomponents += try identifiers(sub, number, path) }
+                    for sub in subs { product.subcomponents += try identifiers(sub, number, path) }
                 }
+                products.append(product)
             }
-        }
-        // The older layout kept subcomponents beside products.
-        if let subs = fields["subcomponents"] as? [Any] {
-            for sub in subs { subcomponents += try identifiers(sub, number, path) }
+        } else if !shared.isEmpty {
+            products.append(Product(purls: [], subcomponents: shared))
         }
         let time = try time(fields["last_updated"] ?? fields["timestamp"], "statement \(number) timestamp", path) ?? documentTime
-        return Statement(vulnerability: names, products: products, subcomponents: subcomponents, status: status,
+        return Statement(vulnerability: names, products: products, status: status,
                          justification: justification, impactStatement: impact,
                          statusNotes: (fields["status_notes"] as? String).flatMap { $0.isEmpty ? nil : $0 }, timestamp: time)
     }
@@ -182,9 +197,10 @@ public struct OpenVEX: Sendable {
 
     /// Suppresses the vulnerability findings whose newest matching statement, across all
     /// `documents`, says `not_affected` or `fixed`. A statement matches a finding when one of its
-    /// vulnerability names is the finding's ID or an alias, and a product or subcomponent purl
-    /// covers the finding's package purl.
-    public static func apply(_ documents: [OpenVEX], to findings: inout [Finding]) {
+    /// vulnerability names is the finding's ID or an alias and it is about the finding's package
+    /// (see the top of this file). `imageDigests` are the scanned image's manifest and config
+    /// digests (`sha256:…`), empty for other targets.
+    public static func apply(_ documents: [OpenVEX], to findings: inout [Finding], imageDigests: Set<String> = []) {
         struct Candidate {
             var statement: Statement
             var path: String
@@ -208,7 +224,7 @@ public struct OpenVEX: Sendable {
             for name in findings[i].names.sorted() {
                 for candidate in byName[name] ?? [] where seen.insert(candidate.order).inserted {
                     let s = candidate.statement
-                    guard s.products.contains(where: { $0.covers(purl) }) || s.subcomponents.contains(where: { $0.covers(purl) }) else { continue }
+                    guard s.products.contains(where: { $0.isAbout(purl, imageDigests: imageDigests) }) else { continue }
                     if let current = newest {
                         let a = (current.statement.timestamp ?? .distantPast, current.order)
                         let b = (s.timestamp ?? .distantPast, candidate.order)
@@ -225,6 +241,13 @@ public struct OpenVEX: Sendable {
     static func reason(_ s: Statement, path: String) -> String {
         let why = [s.justification, s.impactStatement, s.statusNotes].compactMap { $0 }
         return s.status.rawValue + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")) + " (\(path))"
+    }
+}
+
+extension OpenVEX.Product {
+    func isAbout(_ package: PURL, imageDigests: Set<String>) -> Bool {
+        if purls.contains(where: { $0.covers(package) }) || subcomponents.contains(where: { $0.covers(package) }) { return true }
+        return subcomponents.isEmpty && purls.contains { $0.type == "oci" && $0.version.map(imageDigests.contains) == true }
     }
 }
 

@@ -62,9 +62,28 @@ final class OpenVEXTests: XCTestCase {
         XCTAssertEqual(try applied(["requests-not-affected.openvex.json"])[0].suppression?.source, "vex")
     }
 
+    func testImageProductSpeaksForEveryPackageInTheImage() throws {
+        let doc = try fixture("image-product.openvex.json")
+        let digest = "sha256:6b3f1c0d2e9a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e"
+        var scanned = findings + [SampleFindings.vulnerability("CVE-2023-32681", purl: "pkg:pypi/pip@23.0")]
+        OpenVEX.apply([doc], to: &scanned, imageDigests: [digest, "sha256:0000"])
+        XCTAssertEqual(scanned.map { $0.suppression != nil }, [false, true, false, false, false, true])
+        XCTAssertEqual(scanned[5].suppression?.reason.hasPrefix("not_affected: vulnerable_code_cannot_be_controlled_by_adversary"), true)
+        // Another image, or no image (fs scans), and the statement is about nothing here.
+        for digests: Set<String> in [["sha256:1111"], []] {
+            var other = findings
+            OpenVEX.apply([doc], to: &other, imageDigests: digests)
+            XCTAssertEqual(other.filter { $0.suppression != nil }.count, 0)
+        }
+        // With subcomponents, the image product speaks only for them.
+        var narrowed = findings + [SampleFindings.vulnerability("CVE-2023-32681", purl: "pkg:pypi/pip@23.0")]
+        OpenVEX.apply([try fixture("image-subcomponent-fixed.openvex.json")], to: &narrowed, imageDigests: [digest])
+        XCTAssertEqual(narrowed.map { $0.suppression != nil }, [false, true, false, false, false, false])
+    }
+
     func testLegacyLayout() throws {
         let doc = try fixture("legacy-v0.0.2.openvex.json")
-        XCTAssertEqual(doc.statements.first?.products, [PURL(parsing: "pkg:pypi/requests@2.19.1")].compactMap { $0 })
+        XCTAssertEqual(doc.statements.first?.products.first?.purls, [PURL(parsing: "pkg:pypi/requests@2.19.1")].compactMap { $0 })
         XCTAssertEqual(doc.statements.first?.timestamp?.timeIntervalSince1970 ?? 0, 1_673_222_523.647788, accuracy: 0.001)
         XCTAssertEqual(try applied(["legacy-v0.0.2.openvex.json"]).map { $0.suppression != nil }, [true, false, true, false, false])
     }

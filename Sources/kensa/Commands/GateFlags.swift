@@ -65,7 +65,9 @@ struct GateFlags: ParsableArguments {
     func apply(_ report: Report, suppressions: Suppressions = Suppressions(), now: Date = Date()) throws -> Report {
         var report = report
         var findings = report.findings
-        let warnings = suppressions.apply(to: &findings, now: now)
+        let image = report.artifact.image
+        let digests = Set([image?.manifestDigest, image?.imageID].compactMap { $0 })
+        let warnings = suppressions.apply(to: &findings, now: now, imageDigests: digests)
         report.findings = try filter(findings)
         if !warnings.isEmpty { report.warnings = (report.warnings + warnings).sorted() }
         return report
@@ -118,10 +120,11 @@ struct Suppressions {
     var ignoreFile: IgnoreFile?
     var vex: [OpenVEX] = []
 
-    /// Marks suppressed findings; returns warnings (expired ignore entries).
-    func apply(to findings: inout [Finding], now: Date) -> [ScanWarning] {
+    /// Marks suppressed findings; returns warnings (expired ignore entries). `imageDigests`
+    /// identify a scanned image, which VEX statements may name as their product.
+    func apply(to findings: inout [Finding], now: Date, imageDigests: Set<String>) -> [ScanWarning] {
         let warnings = ignoreFile?.apply(to: &findings, now: now) ?? []
-        if !vex.isEmpty { OpenVEX.apply(vex, to: &findings) }
+        if !vex.isEmpty { OpenVEX.apply(vex, to: &findings, imageDigests: imageDigests) }
         return warnings
     }
 }
