@@ -7,14 +7,16 @@ import KensaVersion
 /// malformed.
 ///
 /// `upstream` (schema 1.7) is read into `aliases`: distro advisories (Debian's DSA/DLA/DEBIAN-CVE,
-/// Ubuntu's, Chainguard's) name the CVE they are about there and nowhere else, and matching
-/// groups advisories by the IDs they share. `VulnDB.match` then reports a distro finding per CVE.
+/// Red Hat's, Ubuntu's) name the CVE they are about there and nowhere else, and matching groups
+/// advisories by the IDs they share. `VulnDB.match` then reports a distro finding per CVE.
+/// AlmaLinux's errata name their CVEs in `related` instead (`foldRelatedCVEsOfDistroErratum`).
 struct OSVRecord: Decodable, Sendable {
     var id: String
     var modified: String?
     var published: String?
     var withdrawn: String?
-    /// `aliases`, then the `upstream` IDs not already among them.
+    /// `aliases`, then the `upstream` IDs not already among them (and see
+    /// `foldRelatedCVEsOfDistroErratum`).
     var aliases: [String]?
     var related: [String]?
     var summary: String?
@@ -53,6 +55,29 @@ struct OSVRecord: Decodable, Sendable {
         affected = try c.decodeIfPresent([OSVAffected].self, forKey: .affected)
         references = try c.decodeIfPresent([OSVReference].self, forKey: .references)
         databaseSpecific = try c.decodeIfPresent(OSVSpecific.self, forKey: .databaseSpecific)
+        foldRelatedCVEsOfDistroErratum()
+    }
+
+    /// The distributions' OSV ecosystems (before the `:release`).
+    static let distroEcosystems: Set<Substring> = [
+        "AlmaLinux", "Alpine", "Chainguard", "Debian", "Red Hat", "Rocky Linux", "SUSE", "Ubuntu", "Wolfi", "openSUSE",
+    ]
+
+    /// AlmaLinux's errata (`ALSA-…`, written before OSV had `upstream`) name the CVEs they fix
+    /// only in `related`. A record about distro packages alone that names no CVE in `aliases`
+    /// or `upstream` gets its related CVEs as aliases, so it meets the CVE-keyed records of the
+    /// same vulnerability; a language record's `related` stays apart (there it means "not the
+    /// same vulnerability").
+    private mutating func foldRelatedCVEsOfDistroErratum() {
+        guard let related, let affected, !affected.isEmpty,
+              !(aliases ?? []).contains(where: { $0.hasPrefix("CVE-") }),
+              affected.allSatisfy({ entry in
+                  entry.package.map { OSVRecord.distroEcosystems.contains(EcosystemKey.base($0.ecosystem)) } ?? false
+              }) else { return }
+        var merged = aliases ?? []
+        var seen = Set(merged + [id])
+        for name in related where name.hasPrefix("CVE-") && seen.insert(name).inserted { merged.append(name) }
+        aliases = merged
     }
 }
 

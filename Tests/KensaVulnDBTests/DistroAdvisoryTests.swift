@@ -69,6 +69,36 @@ final class DistroAdvisoryTests: XCTestCase {
                        ["KENSA-TEST-DEBIAN-CVE-0000-0021", "KENSA-TEST-DLA-0021-1"])
     }
 
+    func testAlmaErratumRelatedCVEsAndBinaryRpmNames() throws {
+        // ALSA-like (ours): the CVEs only in `related`, one entry per binary RPM.
+        let dir = try temporaryDirectory(self)
+        try write(#"""
+            {"id": "KENSA-TEST-ALSA-0001", "related": ["CVE-0000-0801", "CVE-0000-0802", "KENSA-TEST-RHSA-0001"],
+             "affected": [{"package": {"ecosystem": "AlmaLinux:9", "name": "openssl-libs"},
+                           "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:3.0.7-27.el9"}]}]},
+                          {"package": {"ecosystem": "AlmaLinux:9", "name": "openssl"},
+                           "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:3.0.7-27.el9"}]}]}]}
+            """#, to: dir.appendingPathComponent("src/alsa.json"))
+        // A language record's `related` is another vulnerability: not folded.
+        try write(#"{"id": "KENSA-TEST-PY-0001", "related": ["CVE-0000-0803"], "affected": [{"package": {"ecosystem": "PyPI", "name": "y"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2"}]}]}]}"#,
+                  to: dir.appendingPathComponent("src/py.json"))
+        let summary = try VulnDBBuilder.build(from: [dir.appendingPathComponent("src").path], output: dir.appendingPathComponent("k.db").path)
+        let db = try VulnDB(path: summary.path)
+        let alma = OperatingSystem(family: "almalinux", version: "9.4")
+        func rpm(_ name: String, _ version: String) -> Package {
+            package(.rpm, name, version, source: "openssl", sourceVersion: "3.0.7-25.el9", path: "var/lib/rpm/rpmdb.sqlite")
+        }
+        // rpm advisories are keyed by the binary name: openssl-libs matches its own entry, and
+        // openssl-devel (no entry of its own) does not inherit the source package's.
+        let m = try db.match([rpm("openssl-libs", "1:3.0.7-25.el9"), rpm("openssl-libs", "1:3.0.7-27.el9"),
+                              rpm("openssl-devel", "1:3.0.7-25.el9")], os: alma)
+        XCTAssertEqual(m.keys, ["openssl-libs@1:3.0.7-25.el9 CVE-0000-0801", "openssl-libs@1:3.0.7-25.el9 CVE-0000-0802"])
+        XCTAssertEqual(m.finding("CVE-0000-0801", "openssl-libs")?.vulnerability?.advisoryIDs, ["KENSA-TEST-ALSA-0001"])
+        let py = try db.match([package(.pypi, "y", "1")], os: nil)
+        XCTAssertEqual(py.keys, ["y@1 KENSA-TEST-PY-0001"])
+        XCTAssertEqual(py.findings.first?.vulnerability?.aliases, [])
+    }
+
     func testLanguageRecordsKeepCVEAliasesTogether() throws {
         // Two CVE aliases on a PyPI record name one vulnerability twice: one finding.
         let dir = try temporaryDirectory(self)
