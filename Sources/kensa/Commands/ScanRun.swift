@@ -6,8 +6,8 @@ import KensaScan
 /// The one path every scanning command takes (`image`, `rootfs`, `fs`, `sbom`): read the
 /// suppressions, scan, keep the findings the user asked to see, write the report, then gate
 /// the exit code on what is left. Suppression, `--severity`, `--ignore-unfixed` and `--fail-on`
-/// all live in `GateFlags`.
-/// `adjust` sets what only one command knows (`image REF`: the layer cache).
+/// all live in `GateFlags`. `adjust` sets what only one command knows (`image REF`: the layer
+/// cache; `sbom`: no secret or misconfiguration scanners, there are no files).
 func runScan(_ target: ScanTarget, report: ReportOptions, flags: ScanFlags, gate: GateFlags,
              adjust: (inout ScanOptions) throws -> Void = { _ in }) throws {
     let suppressions = try gate.suppressions(defaultDirectory: target.ignoreFileDirectory)
