@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
         .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
         .testTarget(name: "KensaSecretsTests", dependencies: ["KensaSecrets"]),
+        .testTarget(name: "KensaScanTests", dependencies: ["KensaScan", "KensaCore", "KensaReport"]),
         .testTarget(name: "KensaRegistryTests", dependencies: ["KensaRegistry", "KensaArtifact", "KensaCore"]),
         .testTarget(name: "KensaRuntimeTests", dependencies: [
             "KensaRuntime",

@@ -6,4 +6,6 @@ public enum ScanTarget: Sendable, Equatable {
     case filesystem(path: String)
     /// A docker-archive tarball, OCI archive tarball or OCI layout directory (`kensa image --input`).
     case imageArchive(path: String)
+    /// A CycloneDX or SPDX JSON SBOM: its packages are the inventory (`kensa sbom FILE`).
+    case sbom(path: String)
 }

@@ -37,6 +37,8 @@ private func inventory(_ target: ScanTarget, options: ScanOptions) throws -> Rep
                                  skipDirs: [], options: options)
     case .imageArchive(let path):
         return try scanImage(path, options: options)
+    case .sbom(let path):
+        return try scanSBOM(path, options: options)
     }
 }
 

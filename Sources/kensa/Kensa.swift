@@ -19,6 +19,7 @@ struct Kensa: AsyncParsableCommand {
             ImageCommand.self,
             RootfsCommand.self,
             FSCommand.self,
+            SBOMCommand.self,
             ConfigCommand.self,
             RuntimeCommand.self,
             DbCommand.self,
