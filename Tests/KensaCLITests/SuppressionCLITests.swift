@@ -135,6 +135,45 @@ final class SuppressionCLITests: XCTestCase {
         XCTAssertEqual(try run(["--exit-code", "5"]).status, 5)
     }
 
+    /// The same file suppresses checks of the misconfiguration scanner inside `kensa fs`.
+    func testIgnoreFileSuppressesChecksInAProjectTree() throws {
+        let dir = try temporaryDirectory(self)
+        let pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: agent, namespace: ops}
+            spec:
+              containers:
+              - name: agent
+                image: registry.example.com/agent:1.0
+                securityContext: {privileged: true}
+            """
+        for sub in ["k8s/current", "k8s/legacy"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+            try write(pod, dir.appendingPathComponent("\(sub)/agent.yaml"))
+        }
+        func run() throws -> KensaRun {
+            try Kensa.run(["fs", dir.path, "--scanners", "misconfig", "--format", "json", "-q", "--exit-code", "3"])
+        }
+        func privileged(_ run: KensaRun) throws -> [String: String] {
+            var out: [String: String] = [:]
+            for f in try findings(run) where f["id"] as? String == "KNS-PSS-003" {
+                let path = (f["location"] as? [String: Any])?["path"] as? String ?? "?"
+                out[path] = (f["suppressed"] as? [String: Any])?["reason"] as? String ?? "-"
+            }
+            return out
+        }
+        let before = try run()
+        XCTAssertEqual(before.status, 3, before.err)
+        XCTAssertEqual(try privileged(before), ["k8s/current/agent.yaml": "-", "k8s/legacy/agent.yaml": "-"])
+
+        try write("- id: KNS-PSS-003\n  paths: [k8s/legacy/]\n  reason: legacy agent, rewrite tracked in OPS-12\n",
+                  dir.appendingPathComponent(".kensaignore"))
+        let after = try run()
+        XCTAssertEqual(try privileged(after), ["k8s/current/agent.yaml": "-", "k8s/legacy/agent.yaml": "legacy agent, rewrite tracked in OPS-12"])
+        XCTAssertEqual(after.status, 3, "the current agent still fails the gate")
+    }
+
     func testBadIgnoreFileIsExitTwoNamingIt() throws {
         let p = try project()
         try write("- id: CVE-2018-18074\n  path: [x]\n  reason: typo\n", p.dir.appendingPathComponent(".kensaignore"))
