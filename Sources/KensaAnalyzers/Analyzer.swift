@@ -38,7 +38,7 @@ public struct AnalyzerInput: Sendable {
 
 /// What one file said. `Package.location.path` is set by the analyzer to the input path;
 /// the scan adds the layer.
-public struct AnalyzerOutput: Sendable, Equatable {
+public struct AnalyzerOutput: Sendable, Equatable, Codable {
     public var os: OperatingSystem?
     public var packages: [Package]
     /// Files that an OS package manager says it installed (absolute paths as the package

@@ -24,7 +24,7 @@ public struct FileHeader: Sendable, Hashable {
 }
 
 /// What one layer (or directory) contained, for whiteout merging and ownership, without contents.
-public struct LayerWalk: Sendable {
+public struct LayerWalk: Sendable, Codable {
     /// Every entry path the layer adds (files, dirs, links), after whiteout entries removed.
     public var paths: [String]
     /// Paths deleted by `.wh.NAME` entries (the target path, not the `.wh.` name).

@@ -6,7 +6,7 @@ import KensaCore
 import KensaSecrets
 
 /// What the analyzers said about one file of one walk (a layer or a directory).
-struct FileFacts: Sendable {
+struct FileFacts: Sendable, Codable {
     var path: String
     var output: AnalyzerOutput
 }

@@ -24,6 +24,14 @@ public struct ScanOptions: Sendable {
     public var parallelism: Int
     /// Called from any thread as work advances (for a progress display).
     public var progress: (@Sendable (ScanProgress) -> Void)?
+    /// Directory of per-layer analysis results (`LayerCacheLocation`), or nil for none. Set it
+    /// only when the image's layer digests were verified (registry pulls): entries are keyed
+    /// by the layer digest the image declares.
+    public var layerCacheDirectory: String?
+    /// Identifies the secret configuration's content (e.g. a digest of the `--secret-config`
+    /// file), part of the layer cache key; must be set when `secretScanner` has a custom
+    /// configuration and the layer cache is used.
+    public var secretConfigDigest: String?
 
     public init(scanners: Set<ScannerKind> = [], secretScanner: SecretScanner = SecretScanner(),
                 vulnDBPath: String? = nil, vulnRequested: Bool = false,
@@ -54,6 +62,8 @@ public struct ScanOptions: Sendable {
 public enum ScanProgress: Sendable {
     case layerStarted(index: Int, count: Int)
     case layerFinished(index: Int, count: Int, bytes: Int64)
+    /// The layer's analysis came from the layer cache: it was not read.
+    case layerFromCache(index: Int, count: Int)
     case filesAnalyzed(Int)
 }
 

@@ -101,17 +101,28 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
     // collector; merge afterwards in layer order.
     let workers = min(options.parallelism, max(count, 1))
     let next = Counter()
+    // A layer analysed before under the same key (LayerCache.swift) is not read again.
+    let cache = options.layerCacheDirectory.map {
+        LayerCache(directory: $0, key: LayerCache.key(analyzers: analyzers, options: options, limits: image.limits))
+    }
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let index = next.take(below: count) {
+            let digest = image.metadata.layers[safe: index]?.digest
+            if let cache, let digest, let outcome = cache.load(layerDigest: digest) {
+                results.set(index, .success(outcome))
+                options.progress?(.layerFromCache(index: index, count: count))
+                continue
+            }
             options.progress?(.layerStarted(index: index, count: count))
             let collector = WalkCollector(analyzers: analyzers, secrets: secrets, misconfig: misconfig)
             do {
                 let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers, secrets: secrets, misconfig: misconfig)) {
                     collector.visit($0, $1)
                 }
-                results.set(index, .success(LayerOutcome(walk: walk, facts: collector.facts,
-                                                          warnings: collector.warnings, findings: collector.findings,
-                                                          configFiles: collector.configFiles)))
+                let outcome = LayerOutcome(walk: walk, facts: collector.facts, warnings: collector.warnings,
+                                           findings: collector.findings, configFiles: collector.configFiles)
+                if let cache, let digest { cache.store(outcome, layerDigest: digest) }
+                results.set(index, .success(outcome))
                 options.progress?(.layerFinished(index: index, count: count, bytes: walk.bytesRead))
             } catch {
                 results.set(index, .failure(error))
@@ -170,7 +181,9 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
                   createdAt: options.createdAt, findings: findings.sorted())
 }
 
-private struct LayerOutcome: Sendable {
+/// What analysing one layer produced: everything the merge in `scanImage` needs, nothing
+/// judged yet. Codable for the layer cache (LayerCache.swift).
+struct LayerOutcome: Sendable, Codable {
     var walk: LayerWalk
     var facts: [FileFacts]
     var warnings: [ScanWarning]

@@ -7,7 +7,7 @@ import XCTest
 /// `kensa image REF` against a real registry (Debian's docker-registry) on loopback, with TLS
 /// from a test CA and htpasswd auth; images built with umoci and pushed with skopeo.
 final class RegistryCLITests: XCTestCase {
-    private let user = "kensa-cli", password = "cli-pw-Xy93-secret"
+    private let user = CLIRegistry.user, password = CLIRegistry.password
 
     private struct Server {
         var host: String
@@ -16,67 +16,12 @@ final class RegistryCLITests: XCTestCase {
         var work: URL
     }
 
+    /// The shared registry (Support/CLIRegistry.swift) serving `team/app:v1`.
     private func startRegistry() throws -> Server {
-        for tool in ["/usr/bin/docker-registry", "/usr/bin/htpasswd", "/usr/bin/umoci", "/usr/bin/skopeo"]
-        where !FileManager.default.isExecutableFile(atPath: tool) {
-            throw XCTSkip("\(tool) missing: run scripts/setup-system.sh --test")
-        }
-        let work = try temporaryDirectory(self)
-        let port = try registryFreePort()
-        try sh("""
-        cd '\(work.path)'
-        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=kensa-cli-ca 2>/dev/null
-        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
-        printf 'subjectAltName=IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null
-        htpasswd -Bbn '\(user)' '\(password)' > htpasswd
-        cat > config.yml <<EOF
-        version: 0.1
-        log:
-          level: warn
-        storage:
-          filesystem:
-            rootdirectory: \(work.path)/storage
-        http:
-          addr: 127.0.0.1:\(port)
-          tls:
-            certificate: \(work.path)/server.pem
-            key: \(work.path)/server.key
-        auth:
-          htpasswd:
-            realm: kensa-cli
-            path: \(work.path)/htpasswd
-        EOF
-        """)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
-        process.arguments = ["serve", work.appendingPathComponent("config.yml").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        addTeardownBlock { process.terminate(); process.waitUntilExit() }
-        let deadline = Date().addingTimeInterval(15)
-        while !registryCanConnect(port: port) {
-            guard Date() < deadline, process.isRunning else { throw XCTSkip("docker-registry did not start") }
-            usleep(50_000)
-        }
-        let layout = work.appendingPathComponent("layout").path
-        try sh("""
-        cd '\(work.path)'
-        umoci init --layout '\(layout)'
-        umoci new --image '\(layout):t'
-        umoci unpack --image '\(layout):t' b1 >/dev/null
-        mkdir -p b1/rootfs/etc b1/rootfs/var/lib/dpkg
-        printf 'NAME="Debian GNU/Linux"\\nVERSION_ID="12"\\nID=debian\\n' > b1/rootfs/etc/os-release
-        printf 'Package: base-files\\nStatus: install ok installed\\nVersion: 12.4+deb12u5\\nArchitecture: amd64\\n' > b1/rootfs/var/lib/dpkg/status
-        umoci repack --image '\(layout):t' b1
-        umoci unpack --image '\(layout):t' b2 >/dev/null
-        printf 'Package: base-files\\nStatus: install ok installed\\nVersion: 12.4+deb12u5\\nArchitecture: amd64\\n\\nPackage: zlib1g\\nStatus: install ok installed\\nVersion: 1:1.2.13.dfsg-1\\nArchitecture: amd64\\n' > b2/rootfs/var/lib/dpkg/status
-        umoci repack --image '\(layout):t' b2
-        umoci config --image '\(layout):t' --architecture amd64 --os linux
-        skopeo copy -q --dest-creds '\(user):\(password)' --dest-tls-verify=false 'oci:\(layout):t' 'docker://127.0.0.1:\(port)/team/app:v1'
-        """)
-        return Server(host: "127.0.0.1:\(port)", caFile: work.appendingPathComponent("ca.pem").path, layout: layout, work: work)
+        let registry = try CLIRegistry.start(self)
+        let layout = try CLIRegistry.debianImage(in: registry.work)
+        try registry.push(layout: layout, tag: "t", to: "team/app:v1")
+        return Server(host: registry.host, caFile: registry.caFile, layout: layout, work: registry.work)
     }
 
     private func pullArguments(_ server: Server, _ ref: String, cache: URL) -> [String] {
@@ -163,7 +108,7 @@ final class RegistryCLITests: XCTestCase {
             (pullArguments(server, "\(server.host)/team/app:v1", cache: cache), ["KENSA_USERNAME": user, "KENSA_PASSWORD": "WRONG-pw-123"], "authentication failed"),
             (pullArguments(server, "\(server.host)/team/app:nope", cache: cache), ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "404"),
             (["image", "\(server.host)/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "3"], ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "TLS failure"),
-            (["image", "127.0.0.1:\(try registryFreePort())/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "3"], [:], "connection refused"),
+            (["image", "127.0.0.1:\(try unusedLoopbackPort())/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "3"], [:], "connection refused"),
             (["image", "Not/Valid", "--cache-dir", cache.path], [:], "invalid image reference"),
             (["image", "\(server.host)/team/app:v1", "--platform", "linux", "--cache-dir", cache.path], [:], "os/arch"),
         ]
@@ -175,33 +120,5 @@ final class RegistryCLITests: XCTestCase {
             XCTAssertFalse(r.err.contains("WRONG-pw-123") || r.err.contains(password), r.err)
             XCTAssertTrue(r.stdout.isEmpty)
         }
-    }
-}
-
-private func registryFreePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw NSError(domain: "socket", code: 1) }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-    }
-    guard ok else { throw NSError(domain: "bind", code: 1) }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
-
-private func registryCanConnect(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = in_port_t(UInt16(port).bigEndian)
-    return withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
     }
 }

@@ -25,6 +25,9 @@ final class ProgressLine: @unchecked Sendable {
                 done += 1
                 bytes += read
                 line = "kensa: reading layers \(done)/\(count), \(bytes / 1_048_576) MiB"
+            case .layerFromCache(_, let count):
+                done += 1
+                line = "kensa: reading layers \(done)/\(count) (from cache)"
             case .filesAnalyzed(let files):
                 line = "kensa: \(files) files analyzed"
             }

@@ -8,7 +8,7 @@ import KensaRegistry
 
 /// Flags of `kensa image REF`: how to reach the registry and where the blob cache lives.
 struct RegistryFlags: ParsableArguments {
-    @Option(name: .long, help: "Platform to pick from a multi-platform image: os/arch[/variant] (default: this machine's).")
+    @Option(name: .long, help: "Platform to pick from a multi-platform image: os/arch[/variant] (default: this machine's), or all: scan every platform and report each.")
     var platform: String?
 
     @Option(name: .long, help: "Registry username (or KENSA_USERNAME; else ~/.docker/config.json).")
@@ -32,7 +32,7 @@ struct RegistryFlags: ParsableArguments {
     func validate() throws {
         guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
         if passwordStdin, username == nil { throw ValidationError("--password-stdin needs --username") }
-        if let platform { _ = try PlatformSpec(parsing: platform) }
+        if let platform, platform != "all" { _ = try PlatformSpec(parsing: platform) }
     }
 
     func registryOptions() throws -> RegistryOptions {
