@@ -50,11 +50,14 @@ enum CycloneDXVulnerabilities {
         let first = findings[0]
         let v = first.vulnerability
         var affects: [String: [String]] = [:]
+        var names = Set<String>()
         for finding in findings {
-            guard let vulnerability = finding.vulnerability,
-                  let ref = refs.ref(purl: vulnerability.purl.description, path: finding.location.path) else { continue }
+            guard let vulnerability = finding.vulnerability else { continue }
+            if !vulnerability.packageName.isEmpty { names.insert(vulnerability.packageName) }
+            guard let ref = refs.ref(purl: vulnerability.purl.description, path: finding.location.path) else { continue }
             affects[ref, default: []].append(vulnerability.installedVersion)
         }
+        let packages = names.isEmpty ? "the package" : names.sorted().joined(separator: ", ")
         let fixed = v?.fixedVersions ?? []
         var properties: [(name: String, value: String)] = []
         if let epss = v?.epss, epss.isFinite { properties.append(CycloneDXWriter.property("vulnerability:epss", String(epss))) }
@@ -79,7 +82,7 @@ enum CycloneDXVulnerabilities {
             "detail": .string(first.message),
             "recommendation": .string(fixed.isEmpty
                 ? "No fixed version is known."
-                : "Upgrade \(v?.packageName ?? "the package") to \(fixed.joined(separator: " or "))."),
+                : "Upgrade \(packages) to \(fixed.joined(separator: " or "))."),
             "advisories": v.flatMap { vulnerability in
                 let urls = vulnerability.references.filter(isWebURL)
                 return urls.isEmpty ? nil : .array(urls.map { .object(["url": .string($0)]) })

@@ -46,7 +46,7 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(Set(v.keys), ["packageName", "installedVersion", "purl", "fixedVersions", "status", "aliases",
                                      "advisoryIDs", "cvss", "severitySource", "dataSource", "references", "published",
                                      "modified", "epss", "epssPercentile", "knownExploited"])
-        XCTAssertEqual(v["packageName"] as? String, "glibc")
+        XCTAssertEqual(v["packageName"] as? String, "libc6")
         XCTAssertEqual(v["installedVersion"] as? String, "2.36-9+deb12u7")
         XCTAssertEqual(v["fixedVersions"] as? [String], ["2.36-9+deb12u8"])
         XCTAssertEqual(v["status"] as? String, "fixed")

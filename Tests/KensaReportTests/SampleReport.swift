@@ -128,14 +128,13 @@ enum SampleReport {
         func vuln(_ id: String, _ title: String, _ severity: Severity, _ package: Package, fixed: [String],
                   cvss: [Vulnerability.CVSS] = [], aliases: [String] = [], source: String, epss: Double? = nil,
                   kev: Bool = false, suppression: Finding.Suppression? = nil) -> Finding {
-            let name = package.ecosystem.isOS ? (package.sourceName ?? package.name) : package.name
             let message = "\(package.name) \(package.version) is affected by \(id); "
                 + (fixed.isEmpty ? "fix not available" : "fixed in " + fixed.joined(separator: ", "))
             return Finding(kind: .vulnerability, id: id, title: title, severity: severity,
                            location: .init(path: package.location.path, layerDigest: package.location.layerDigest),
                            message: message, suppression: suppression,
                            vulnerability: Vulnerability(
-                            packageName: name, installedVersion: package.version, purl: package.purl,
+                            packageName: package.name, installedVersion: package.version, purl: package.purl,
                             fixedVersions: fixed, status: fixed.isEmpty ? .affected : .fixed, aliases: aliases,
                             advisoryIDs: [aliases.first { !$0.hasPrefix("CVE-") } ?? id],
                             cvss: cvss, severitySource: cvss.first?.type ?? (severity == .unknown ? nil : "database_specific"),

@@ -77,7 +77,7 @@ final class TableTests: XCTestCase {
         func finding(_ id: String, _ severity: Severity) -> Finding {
             Finding(kind: .vulnerability, id: id, title: id, severity: severity, location: .init(path: package.location.path),
                     message: id, vulnerability: Vulnerability(
-                        packageName: "glibc", installedVersion: package.version, purl: package.purl, fixedVersions: [],
+                        packageName: "libc6", installedVersion: package.version, purl: package.purl, fixedVersions: [],
                         status: .affected, aliases: [], advisoryIDs: [id], cvss: [], severitySource: nil,
                         dataSource: "Debian:12", references: [], published: nil, modified: nil))
         }
