@@ -3,6 +3,7 @@ import Foundation
 import KensaArtifact
 import KensaCore
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 
 /// How to talk to a registry; the CLI fills it from flags.
@@ -60,9 +61,12 @@ final class RegistryClient: Sendable {
             tls.additionalTrustRoots = [.file(caFile)]
         }
         let t = TimeAmount.milliseconds(Int64(max(options.timeout, 0.05) * 1000))
-        let config = HTTPClient.Configuration(tlsConfiguration: tls,
+        var config = HTTPClient.Configuration(tlsConfiguration: tls,
                                               redirectConfiguration: .follow(max: 5, allowCycles: false),
                                               timeout: .init(connect: t, read: t))
+        // The pool would otherwise retry a refused connection or a failed TLS handshake with
+        // backoff until the connect timeout: an error that cannot heal would cost --timeout.
+        config.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         auth = AuthState()
         scheme = SchemeState()
@@ -72,8 +76,8 @@ final class RegistryClient: Sendable {
         try? await http.shutdown()
     }
 
-    private var input: String { reference.description }
-    private var host: String { reference.apiHost }
+    var input: String { reference.description }
+    var host: String { reference.apiHost }
 
     // MARK: - requests
 
@@ -106,18 +110,31 @@ final class RegistryClient: Sendable {
         }
     }
 
-    private func timeAmount(_ seconds: Double) -> TimeAmount { .milliseconds(Int64(max(seconds, 0.05) * 1000)) }
+    func timeAmount(_ seconds: Double) -> TimeAmount { .milliseconds(Int64(max(seconds, 0.05) * 1000)) }
 
     /// One GET with auth and retries; returns a 200 response whose body the caller reads.
     private func send(path: String, accept: String, deadline: NIODeadline, what: String) async throws -> HTTPClientResponse {
-        let base = try await baseURL()
+        try await send(.GET, path, accept: accept, deadline: deadline, what: what, expect: [200])
+    }
+
+    /// One request with auth and retries: `path` is under the registry's base URL, or absolute
+    /// (an upload `Location`). `body` is made anew for each attempt. Returns a response whose
+    /// status is in `expect`; the caller reads (or drains) its body.
+    func send(_ method: HTTPMethod, _ path: String, accept: String? = nil, headers: [(String, String)] = [],
+              body: (@Sendable () throws -> HTTPClientRequest.Body)? = nil,
+              deadline: NIODeadline, what: String, expect: Set<UInt>) async throws -> HTTPClientResponse {
+        let url = path.hasPrefix("https://") || path.hasPrefix("http://") ? path : try await baseURL() + path
         var authorised = false
+        var credentialsSent = false
         var attempt = 1
         while true {
-            var request = HTTPClientRequest(url: base + path)
-            request.headers.add(name: "Accept", value: accept)
+            var request = HTTPClientRequest(url: url)
+            request.method = method
+            if let accept { request.headers.add(name: "Accept", value: accept) }
             request.headers.add(name: "User-Agent", value: "kensa")
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
             if let header = await auth.header { request.headers.add(name: "Authorization", value: header) }
+            if let body { request.body = try body() }
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, deadline: deadline)
@@ -125,11 +142,11 @@ final class RegistryClient: Sendable {
                 throw describe(error, what: what)
             }
             let code = response.status.code
-            if code == 200 { return response }
-            let body = (try? await response.body.collect(upTo: Self.maxErrorBody)).map { Array($0.readableBytesView) } ?? []
+            if expect.contains(code) { return response }
+            let bytes = (try? await response.body.collect(upTo: Self.maxErrorBody)).map { Array($0.readableBytesView) } ?? []
             if code == 401, !authorised {
                 authorised = true
-                try await authorise(challenge: response.headers.first(name: "WWW-Authenticate"))
+                credentialsSent = try await authorise(challenge: response.headers.first(name: "WWW-Authenticate"))
                 continue
             }
             if (code == 429 || (500...599).contains(code)), attempt < options.maxAttempts {
@@ -138,7 +155,11 @@ final class RegistryClient: Sendable {
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 continue
             }
-            throw statusError(code, body: body, what: what)
+            if code == 401, authorised, !credentialsSent {
+                throw KensaError(.unreadable, input: input,
+                                 reason: "authentication required (give --username and --password-stdin, KENSA_USERNAME/KENSA_PASSWORD, or docker login)")
+            }
+            throw statusError(code, body: bytes, what: what)
         }
     }
 
@@ -171,7 +192,8 @@ final class RegistryClient: Sendable {
 
     // MARK: - auth
 
-    private func authorise(challenge header: String?) async throws {
+    /// Sets the Authorization header the challenge asks for; true when credentials were sent.
+    private func authorise(challenge header: String?) async throws -> Bool {
         let credentials = try CredentialLookup.find(host: reference.domain, explicit: options.credentials,
                                                     environment: options.environment)
         guard let header, let challenge = AuthChallenge.parse(header) else {
@@ -184,9 +206,11 @@ final class RegistryClient: Sendable {
                                  reason: "authentication required (give --username and --password-stdin, KENSA_USERNAME/KENSA_PASSWORD, or docker login)")
             }
             await auth.set(credentials.basicHeader)
+            return true
         case "bearer":
             let token = try await fetchToken(challenge, credentials: credentials)
             await auth.set("Bearer " + token)
+            return credentials != nil
         default:
             throw KensaError(.unsupported, input: input, reason: "registry asks for unsupported authentication scheme '\(challenge.scheme)'")
         }
@@ -233,7 +257,7 @@ final class RegistryClient: Sendable {
 
     // MARK: - errors
 
-    private func collect(_ response: HTTPClientResponse, limit: Int, what: String) async throws -> [UInt8] {
+    func collect(_ response: HTTPClientResponse, limit: Int, what: String) async throws -> [UInt8] {
         do {
             return Array(try await response.body.collect(upTo: limit).readableBytesView)
         } catch let error as NIOTooManyBytesError {
@@ -263,7 +287,7 @@ final class RegistryClient: Sendable {
         }
     }
 
-    private func describe(_ error: Error, what: String) -> KensaError {
+    func describe(_ error: Error, what: String) -> KensaError {
         if let e = error as? KensaError { return e }
         let text = Self.oneLine(String(describing: error))
         if error is NIOSSLError || error is BoringSSLError || text.contains("SSL") || text.contains("handshake") {
@@ -279,6 +303,10 @@ final class RegistryClient: Sendable {
             default:
                 break
             }
+        }
+        if error is SocketAddressError || text.contains("DNS error") || text.contains("UnknownHost") {
+            let name = URLComponents(string: "https://\(host)")?.host ?? host
+            return KensaError(.unreadable, input: input, reason: "cannot resolve \(name): no such host")
         }
         if text.lowercased().contains("refused") {
             return KensaError(.unreadable, input: input, reason: "cannot connect to \(host): connection refused")

@@ -5,8 +5,11 @@ import Foundation
 import XCTest
 
 /// A real registry (Debian's `docker-registry`) on 127.0.0.1 with TLS from a CA made here and
-/// htpasswd (bcrypt) basic auth, its storage in a temporary directory. Stopped at teardown.
+/// htpasswd (bcrypt) basic auth or bearer tokens from a `TokenIssuer`, its storage in a
+/// temporary directory. Stopped at teardown.
 final class TestRegistry {
+    enum Auth { case none, htpasswd, token }
+
     static let username = "kensa-user"
     static let password = "pw-Zq81-secret"
 
@@ -14,11 +17,13 @@ final class TestRegistry {
     let port: Int
     let caFile: String
     let storage: URL
+    /// Set with `auth: .token`.
+    let issuer: TokenIssuer?
     private let process: Process
 
     var host: String { "127.0.0.1:\(port)" }
 
-    init(test: XCTestCase, tls: Bool = true, auth: Bool = true) throws {
+    init(test: XCTestCase, tls: Bool = true, auth: Auth = .htpasswd) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/htpasswd") else {
             throw XCTSkip("docker-registry or htpasswd missing: run scripts/setup-system.sh --test")
@@ -56,12 +61,28 @@ final class TestRegistry {
 
             """
         }
-        if auth {
+        switch auth {
+        case .none:
+            issuer = nil
+        case .htpasswd:
+            issuer = nil
             config += """
             auth:
               htpasswd:
                 realm: kensa-test
                 path: \(dir.path)/htpasswd
+
+            """
+        case .token:
+            let tokens = try TokenIssuer.start(in: dir, users: [Self.username: Self.password], test: test)
+            issuer = tokens
+            config += """
+            auth:
+              token:
+                realm: \(tokens.realm)
+                service: \(TokenIssuer.service)
+                issuer: \(TokenIssuer.issuer)
+                rootcertbundle: \(tokens.signingCertificate)
 
             """
         }
@@ -76,10 +97,7 @@ final class TestRegistry {
         process.standardError = handle
         try process.run()
         let p = process
-        test.addTeardownBlock {
-            p.terminate()
-            p.waitUntilExit()
-        }
+        test.addTeardownBlock { stopProcess(p) }
         let deadline = Date().addingTimeInterval(15)
         while !canConnect(port: port) {
             guard process.isRunning, Date() < deadline else {
@@ -103,6 +121,15 @@ final class TestRegistry {
         let hex = String(digest.dropFirst(7))
         return storage.appendingPathComponent("docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data")
     }
+}
+
+/// Stops a helper process started by a test. SIGKILL, not `terminate()`: a process started
+/// from a Swift concurrency thread inherits that thread's signal mask, in which libdispatch
+/// blocks SIGTERM; Python never unblocks it, so `terminate()` is never delivered and
+/// `waitUntilExit()` waits forever (this is what hung RetryAndTimeoutTests).
+func stopProcess(_ process: Process) {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
 }
 
 func scratchDirectory(_ test: XCTestCase) throws -> URL {
