@@ -64,7 +64,7 @@ extension ConfigScan {
     public static func scan(files: [ConfigFile], options: ConfigScanOptions) -> ConfigScanResult {
         var options = options
         options.ignoreFile = nil
-        let inputs = files.map { ($0.path, $0.content, $0.kind == .dockerfile ? FileKind.dockerfile : FileKind.manifest) }
+        let inputs = files.map { ($0.path, Source.data($0.content), $0.kind == .dockerfile ? FileKind.dockerfile : FileKind.manifest) }
         do {
             return try scanTexts(inputs, strict: false, options: options)
         } catch {

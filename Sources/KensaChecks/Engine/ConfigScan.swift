@@ -3,6 +3,9 @@
 // read or parsed inside a directory is a warning; a bad single input is a KensaError.
 
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KensaCore
 
 public struct ConfigScanOptions: Sendable {
@@ -49,7 +52,7 @@ public enum ConfigScan {
         if !isDir.boolValue {
             let name = (path as NSString).lastPathComponent
             let data = try read(path, limit: options.maxFileBytes)
-            return try scanTexts([(name, data, isDockerfileName(name) ? .dockerfile : .manifest)], strict: true, options: options)
+            return try scanTexts([(name, .data(data), isDockerfileName(name) ? .dockerfile : .manifest)], strict: true, options: options)
         }
         let root = URL(fileURLWithPath: path).standardizedFileURL
         if options.ignoreFile == nil {
@@ -58,17 +61,15 @@ public enum ConfigScan {
                 options.ignoreFile = try IgnoreFile.parse(String(decoding: try read(ignorePath, limit: 1_000_000), as: UTF8.self), path: ".kensaignore")
             }
         }
-        var inputs: [(String, Data, FileKind)] = []
-        var warnings: [ScanWarning] = []
-        for relative in walk(root) {
-            let name = (relative as NSString).lastPathComponent
+        // Files are read by the workers that parse them; a read error is that file's warning.
+        var inputs: [(String, Source, FileKind)] = []
+        let (files, warnings) = walk(root)
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for relative in files {
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
             let kind: FileKind
             if isDockerfileName(name) { kind = .dockerfile } else if isManifestName(name) { kind = .manifest } else { continue }
-            do {
-                inputs.append((relative, try read(root.appendingPathComponent(relative).path, limit: options.maxFileBytes), kind))
-            } catch {
-                warnings.append(ScanWarning(path: relative, reason: error.reason))
-            }
+            inputs.append((relative, .file(base + relative), kind))
         }
         var result = try scanTexts(inputs, strict: false, options: options)
         result.warnings = (result.warnings + warnings).sorted()
@@ -84,48 +85,90 @@ public enum ConfigScan {
         let first = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty && !$0.hasPrefix("#") }?.uppercased() ?? ""
         let kind: FileKind = first.hasPrefix("FROM ") || first.hasPrefix("ARG ") ? .dockerfile : .manifest
-        return try scanTexts([("-", data, kind)], strict: true, options: options)
+        return try scanTexts([("-", .data(data), kind)], strict: true, options: options)
     }
 
     enum FileKind { case manifest, dockerfile }
 
-    static func read(_ path: String, limit: Int) throws(KensaError) -> Data {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? NSNumber, size.intValue > limit {
-            throw KensaError(.limitExceeded, input: path, reason: "file is larger than \(limit) bytes (\(size.intValue)); not read")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw KensaError(.unreadable, input: path, reason: "cannot open") }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            if data.count > limit { throw KensaError(.limitExceeded, input: path, reason: "file is larger than \(limit) bytes; not read") }
-            return data
-        } catch let e as KensaError {
-            throw e
-        } catch {
-            throw KensaError(.unreadable, input: path, reason: "\(error.localizedDescription)")
-        }
+    /// What a worker parses: bytes in hand, or a file it reads itself.
+    enum Source: Sendable {
+        case data(Data)
+        case file(String)
     }
 
-    /// Regular files under root, relative and sorted; hidden entries and symlinks are not
-    /// followed. `lstat` per entry: URL resource values cost a tenth of a corpus scan.
-    static func walk(_ root: URL) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
-        var out: [String] = []
-        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        while let relative = e.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            var st = stat()
-            guard lstat(base + relative, &st) == 0 else { continue }
-            let type = st.st_mode & S_IFMT
-            if name.hasPrefix(".") {
-                if type == S_IFDIR { e.skipDescendants() }
-                continue
-            }
-            // The enumerator does not descend into symlinked directories; links to files are skipped here.
-            if type == S_IFREG { out.append(relative) }
+    /// The file's bytes, refusing one larger than `limit` before reading it (open, fstat, read:
+    /// Foundation's attribute lookup cost several percent of a corpus scan).
+    static func read(_ path: String, limit: Int) throws(KensaError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw KensaError(.unreadable, input: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) == 0, Int(st.st_size) > limit {
+            throw KensaError(.limitExceeded, input: path, reason: "file is larger than \(limit) bytes (\(st.st_size)); not read")
         }
-        return out.sorted()
+        var data = Data(count: min(max(Int(st.st_size), 0), limit) + 1)
+        var total = 0
+        // Read until EOF or one byte past the limit (a file may grow after fstat).
+        while total < data.count {
+            let n = data.withUnsafeMutableBytes { raw -> Int in
+                guard let start = raw.baseAddress else { return 0 }
+                return Glibc.read(fd, start + total, raw.count - total)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw KensaError(.unreadable, input: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            total += n
+            if total == data.count, total <= limit { data.count = min(limit + 1, data.count * 2) }
+        }
+        if total > limit { throw KensaError(.limitExceeded, input: path, reason: "file is larger than \(limit) bytes; not read") }
+        data.count = total
+        return data
+    }
+
+    /// Regular files under root, relative and sorted, with warnings for directories that could
+    /// not be read or nest too deep. Hidden entries are skipped and symlinks never followed
+    /// (`readdir`'s entry type, `lstat` only when the file system does not give one).
+    static func walk(_ root: URL, maxDepth: Int = 256) -> (files: [String], warnings: [ScanWarning]) {
+        var files: [String] = []
+        var warnings: [ScanWarning] = []
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        func visit(_ relative: String, depth: Int) {
+            guard let dir = opendir(relative.isEmpty ? base : base + relative) else {
+                if !relative.isEmpty { warnings.append(ScanWarning(path: relative, reason: "directory unreadable: \(String(cString: strerror(errno)))")) }
+                return
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name.hasPrefix(".") { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    guard lstat(base + path, &st) == 0 else { continue }
+                    switch st.st_mode & S_IFMT {
+                    case S_IFDIR: type = UInt8(DT_DIR)
+                    case S_IFREG: type = UInt8(DT_REG)
+                    default: continue
+                    }
+                }
+                if type == UInt8(DT_REG) {
+                    files.append(path)
+                } else if type == UInt8(DT_DIR) {
+                    if depth + 1 >= maxDepth {
+                        warnings.append(ScanWarning(path: path, reason: "deeper than \(maxDepth) levels; not descended"))
+                    } else {
+                        visit(path, depth: depth + 1)
+                    }
+                }
+            }
+        }
+        visit("", depth: 0)
+        return (files.sorted(), warnings)
     }
 
     /// Text of a file, refusing binary content (NUL bytes or invalid UTF-8).
@@ -138,17 +181,25 @@ public enum ConfigScan {
     }
 
     enum FileResult: Sendable {
-        case objects([KubeObject])
+        /// The objects, and the findings of the checks that judge one object at a time.
+        case objects([KubeObject], [Finding])
         case dockerfile([Finding])
         case failed(KensaError)
     }
 
     /// Parses and judges one file (everything that does not need the other files).
-    static func scanFile(_ path: String, _ data: Data, _ kind: FileKind, scanner: ConfigScanner) -> FileResult {
+    static func scanFile(_ path: String, _ source: Source, _ kind: FileKind, maxBytes: Int, scanner: ConfigScanner) -> FileResult {
         do {
+            let data: Data
+            switch source {
+            case .data(let d): data = d
+            case .file(let file): data = try read(file, limit: maxBytes)
+            }
             let t = try text(data, path: path)
             switch kind {
-            case .manifest: return .objects(try KubeReader.read(t, path: path))
+            case .manifest:
+                let objects = try KubeReader.read(t, path: path)
+                return .objects(objects, scanner.scanEach(objects: objects))
             case .dockerfile: return .dockerfile(scanner.scan(dockerfile: try DockerfileParser.parse(t, path: path)))
             }
         } catch {
@@ -156,24 +207,25 @@ public enum ConfigScan {
         }
     }
 
-    static func scanTexts(_ inputs: [(String, Data, FileKind)], strict: Bool, options: ConfigScanOptions) throws(KensaError) -> ConfigScanResult {
+    static func scanTexts(_ inputs: [(String, Source, FileKind)], strict: Bool, options: ConfigScanOptions) throws(KensaError) -> ConfigScanResult {
         var objects: [KubeObject] = []
         var warnings: [ScanWarning] = []
         var findings: [Finding] = []
         var dockerfiles = 0
         let scanner = ConfigScanner(checks: options.checks)
         // Files are independent until the set-wide checks: parse them on every core, keep input order.
-        let results = parallelMap(inputs) { scanFile($0.0, $0.1, $0.2, scanner: scanner) }
+        let maxBytes = options.maxFileBytes
+        let results = parallelMap(inputs) { scanFile($0.0, $0.1, $0.2, maxBytes: maxBytes, scanner: scanner) }
         for (input, result) in zip(inputs, results) {
             switch result {
-            case .objects(let o): objects += o
+            case .objects(let o, let f): objects += o; findings += f
             case .dockerfile(let f): findings += f; dockerfiles += 1
             case .failed(let error):
                 if strict { throw error }
                 warnings.append(ScanWarning(path: input.0, reason: error.reason))
             }
         }
-        findings += scanner.scan(objects: objects)
+        findings += scanner.scanSet(objects: objects)
         if !options.policies.isEmpty {
             findings += CustomPolicyEvaluator().evaluate(options.policies, objects.map(\.manifest))
         }

@@ -11,18 +11,27 @@ public struct ConfigScanner: Sendable {
 
     /// Findings for a set of objects (the whole scan, so coverage checks see every namespace).
     public func scan(objects: [KubeObject]) -> [Finding] {
+        (scanEach(objects: objects) + scanSet(objects: objects)).sorted()
+    }
+
+    /// The checks that judge one object at a time (run per file, on every core), unsorted.
+    func scanEach(objects: [KubeObject]) -> [Finding] {
         var findings: [Finding] = []
         for check in checks {
-            switch check.rule {
-            case .object(let rule):
-                for o in objects { for hit in rule(o) { findings.append(finding(check, hit, o)) } }
-            case .objects(let rule):
-                for (o, hit) in rule(objects) { findings.append(finding(check, hit, o)) }
-            case .dockerfile, .image:
-                continue
-            }
+            guard case .object(let rule) = check.rule else { continue }
+            for o in objects { for hit in rule(o) { findings.append(finding(check, hit, o)) } }
         }
-        return findings.sorted()
+        return findings
+    }
+
+    /// The checks that judge the whole set (NetworkPolicy coverage), unsorted.
+    func scanSet(objects: [KubeObject]) -> [Finding] {
+        var findings: [Finding] = []
+        for check in checks {
+            guard case .objects(let rule) = check.rule else { continue }
+            for (o, hit) in rule(objects) { findings.append(finding(check, hit, o)) }
+        }
+        return findings
     }
 
     func finding(_ check: Check, _ hit: CheckHit, _ o: KubeObject) -> Finding {

@@ -66,7 +66,7 @@ struct ConfigCommand: ParsableCommand {
         } else {
             result = try ConfigScan.scan(path: path, options: options)
         }
-        var findings = result.findings
+        var findings = result.findings  // sorted by the scan
         if let severities { findings = findings.filter { severities.contains($0.severity) } }
 
         if let profile, report.format == .table {
@@ -76,7 +76,7 @@ struct ConfigCommand: ParsableCommand {
         } else {
             let name = path == "-" ? "-" : path
             let report = Report(artifact: Report.Artifact(name: name, kind: .filesystem), os: nil, packages: [],
-                                warnings: result.warnings, createdAt: reportDate(), findings: findings.sorted())
+                                warnings: result.warnings, createdAt: reportDate(), findings: findings)
             try self.report.write(report)
         }
         if exitCode != 0, findings.contains(where: { $0.suppression == nil }) {
