@@ -37,7 +37,7 @@ struct SBOMCommand: ParsableCommand {
         let fileScanners = selected.intersection([.secret, .misconfig])
         if flags.scanners != nil, !fileScanners.isEmpty {
             throw KensaError(.usage, input: "--scanners",
-                             reason: "\(fileScanners.map(\.rawValue).sorted().joined(separator: ", ")) needs files; kensa sbom runs vuln (and license)")
+                             reason: "\(fileScanners.map(\.rawValue).sorted().joined(separator: ", ")): an SBOM has no file contents; kensa sbom runs vuln only")
         }
         try runScan(.sbom(path: file), report: report, flags: flags, gate: gate) { options in
             options.scanners.subtract([.secret, .misconfig])
