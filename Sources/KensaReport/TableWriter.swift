@@ -2,7 +2,10 @@ import Foundation
 import KensaCore
 
 /// The report for people: what was scanned, the packages grouped by ecosystem (when asked
-/// for), a count per ecosystem and the warnings. Plain text unless colour is asked for.
+/// for), then the findings per target as Trivy shows them (`TableTarget`: a header, a
+/// `Total: N (UNKNOWN: a, …)` line and a row per finding with its evidence), the counts, how
+/// many findings were suppressed (they are only in JSON and SARIF) and the warnings. Plain text
+/// unless colour is asked for.
 ///
 /// Every value from the scanned artifact goes through `TextCell.printable`, so a package name
 /// carrying terminal escape sequences or bidirectional overrides cannot rewrite the terminal.
