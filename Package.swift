@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "KensaVersion", targets: ["KensaVersion"]),
         .library(name: "KensaCEL", targets: ["KensaCEL"]),
         .library(name: "KensaRuntime", targets: ["KensaRuntime"]),
+        .library(name: "KensaVulnDB", targets: ["KensaVulnDB", "KensaCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

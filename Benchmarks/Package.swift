@@ -35,6 +35,13 @@ let package = Package(
             path: "Benchmarks/RuntimeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // A plain executable (no package-benchmark plugin): `swift run -c release VulnDBBench`,
+        // see docs/benchmarks/vuln.md.
+        .executableTarget(
+            name: "VulnDBBench",
+            dependencies: [.product(name: "KensaVulnDB", package: "kensa")],
+            path: "Benchmarks/VulnDBBench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

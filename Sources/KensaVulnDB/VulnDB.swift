@@ -6,7 +6,7 @@ import KensaCore
 /// `VulnDBBuilder`, opened read-only for scans. Safe to share between threads.
 public final class VulnDB: Sendable {
     /// Bumped whenever the tables change; a file of another version is refused.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public let path: String
     public let metadata: VulnDBMetadata
@@ -63,17 +63,19 @@ public final class VulnDB: Sendable {
     func entries(for key: EcosystemKey) throws -> [(advisory: StoredAdvisory, affected: StoredAffected)] {
         do {
             return try queue.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT a.data AS affected, r.data AS advisory FROM affected a JOIN advisory r ON r.id = a.advisory_id
+                let statement = try db.cachedStatement(sql: """
+                    SELECT a.data, r.data FROM affected a JOIN advisory r ON r.id = a.advisory_id
                     WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.advisory_id, a.rowid
-                    """, arguments: [key.ecosystem, key.name])
-                let decoder = JSONDecoder()
-                return try rows.map { row in
-                    let affected: Data = row["affected"]
-                    let advisory: Data = row["advisory"]
-                    return (try decoder.decode(StoredAdvisory.self, from: advisory),
-                            try decoder.decode(StoredAffected.self, from: affected))
+                    """)
+                var out: [(advisory: StoredAdvisory, affected: StoredAffected)] = []
+                let rows = try Row.fetchCursor(statement, arguments: [key.ecosystem, key.name])
+                while let row = try rows.next() {
+                    let affected: Data = row[0]
+                    let advisory: Data = row[1]
+                    out.append((try StoredAdvisory(decoding: Array(advisory), source: path),
+                                try StoredAffected(decoding: Array(affected), source: path)))
                 }
+                return out
             }
         } catch {
             throw KensaError(.malformed, input: path, reason: "cannot read advisories: \(VulnDB.describe(error))")
@@ -82,17 +84,20 @@ public final class VulnDB: Sendable {
 
     /// The highest EPSS score (with its percentile) and whether any of `cves` is in KEV.
     func exploitInfo(_ cves: [String]) throws -> (epss: Double?, percentile: Double?, kev: Bool) {
-        guard !cves.isEmpty else { return (nil, nil, false) }
+        // Most DBs carry neither table's data: no query per finding then.
+        guard !cves.isEmpty, metadata.epssRecords > 0 || metadata.kevRecords > 0 else { return (nil, nil, false) }
         do {
             return try queue.read { db in
                 var best: (Double, Double)?
                 var kev = false
+                let epss = try db.cachedStatement(sql: "SELECT score, percentile FROM epss WHERE cve = ?")
+                let known = try db.cachedStatement(sql: "SELECT 1 FROM kev WHERE cve = ?")
                 for cve in cves {
-                    if let row = try Row.fetchOne(db, sql: "SELECT score, percentile FROM epss WHERE cve = ?", arguments: [cve]) {
-                        let score: Double = row["score"], percentile: Double = row["percentile"]
+                    if let row = try Row.fetchOne(epss, arguments: [cve]) {
+                        let score: Double = row[0], percentile: Double = row[1]
                         if best.map({ score > $0.0 }) ?? true { best = (score, percentile) }
                     }
-                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM kev WHERE cve = ?", arguments: [cve]) != nil { kev = true }
+                    if try Bool.fetchOne(known, arguments: [cve]) != nil { kev = true }
                 }
                 return (best?.0, best?.1, kev)
             }

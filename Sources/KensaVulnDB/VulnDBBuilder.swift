@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KensaCore
+import KensaVersion
 
 /// Builds a DB file from OSV sources. The file is written under a temporary name in the
 /// output's directory and renamed over the output only when complete, so a reader never sees
@@ -35,6 +36,7 @@ public enum VulnDBBuilder {
 
         let metadata: VulnDBMetadata
         var warnings: [String] = []
+        var replaced = 0
         do {
             var configuration = Configuration()
             configuration.journalMode = .default
@@ -49,13 +51,16 @@ public enum VulnDBBuilder {
                     try OSVSource.read(source) { name, data in try importer.add(data, source: name) }
                 }
                 warnings = importer.warnings.sorted()
+                replaced = importer.replaced
                 let insertEPSS = try db.makeStatement(sql: "INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)")
                 for row in epssRows { try insertEPSS.execute(arguments: [row.cve, row.score, row.percentile]) }
                 let insertKEV = try db.makeStatement(sql: "INSERT OR REPLACE INTO kev (cve, date_added, ransomware) VALUES (?, ?, ?)")
                 for row in kevRows { try insertKEV.execute(arguments: [row.cve, row.dateAdded, row.ransomware]) }
                 return try finish(db, sources: sourceLabels ?? sources, builtAt: builtAt, malformed: importer.warnings.count)
             }
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") }
+            // Rows are only ever appended, and the indexes are made after them, so the file has
+            // free pages only where a record replaced an older copy of itself.
+            if replaced > 0 { try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM") } }
             try queue.close()
         } catch let error as KensaError {
             throw error
@@ -120,12 +125,11 @@ private struct Importer {
     let db: Database
     var modified: [String: String] = [:]
     var warnings: [String] = []
-    let encoder: JSONEncoder
+    /// Records that replaced an older copy of themselves (their old rows were deleted).
+    var replaced = 0
 
     init(db: Database) {
         self.db = db
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
     }
 
     mutating func add(_ data: Data, source: String) throws {
@@ -136,11 +140,14 @@ private struct Importer {
             for affected in record.affected ?? [] {
                 guard let package = affected.package, !package.ecosystem.isEmpty, !package.name.isEmpty else { continue }
                 let ranges = try OSVRecord.ranges(affected.ranges ?? [], source: source)
+                let key = EcosystemKey(osvEcosystem: package.ecosystem, name: package.name)
+                // Sorted under the scheme `match` compares with (VulnMatcher: `?? .semver`).
+                let scheme = VersionScheme(osvEcosystem: key.ecosystem) ?? .semver
                 let stored = StoredAffected(
-                    ecosystem: package.ecosystem, name: package.name, ranges: ranges.map(StoredRange.init),
-                    versions: affected.versions ?? [], severity: affected.severity ?? [],
+                    ecosystem: package.ecosystem, name: package.name, ranges: ranges,
+                    versions: ListedVersions(affected.versions ?? [], scheme: scheme), severity: affected.severity ?? [],
                     specificSeverity: affected.ecosystemSpecific?.severity ?? affected.databaseSpecific?.severity)
-                entries.append((EcosystemKey(osvEcosystem: package.ecosystem, name: package.name), stored))
+                entries.append((key, stored))
             }
         } catch {
             warnings.append(error.description)
@@ -149,6 +156,7 @@ private struct Importer {
         if let previous = modified[record.id] {
             guard (record.modified ?? "") > previous else { return }
             try db.execute(sql: "DELETE FROM affected WHERE advisory_id = ?", arguments: [record.id])
+            replaced += 1
         }
         modified[record.id] = record.modified ?? ""
         var seenReferences = Set<String>()
@@ -157,11 +165,11 @@ private struct Importer {
             id: record.id, aliases: record.aliases ?? [], summary: record.summary ?? firstLine(record.details),
             severity: record.severity ?? [], databaseSeverity: record.databaseSpecific?.severity,
             references: references, withdrawn: record.withdrawn, published: record.published, modified: record.modified)
-        try db.execute(sql: "INSERT OR REPLACE INTO advisory (id, modified, data) VALUES (?, ?, ?)",
-                       arguments: [record.id, record.modified, try encoder.encode(advisory)])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO advisory (id, modified, data) VALUES (?, ?, ?)")
+            .execute(arguments: [record.id, record.modified, Data(advisory.encoded())])
         let insert = try db.cachedStatement(sql: "INSERT INTO affected (ecosystem, name, advisory_id, data) VALUES (?, ?, ?, ?)")
         for (key, stored) in entries {
-            try insert.execute(arguments: [key.ecosystem, key.name, record.id, try encoder.encode(stored)])
+            try insert.execute(arguments: [key.ecosystem, key.name, record.id, Data(stored.encoded())])
         }
     }
 

@@ -35,10 +35,10 @@ extension VulnDB {
             var hits: [Hit] = []
             for (advisory, affected) in entries where advisory.withdrawn == nil {
                 do {
-                    let affectedVersions = affected.affectedVersions
-                    guard try affectedVersions.contains(version, scheme: scheme) else { continue }
+                    // Binary search in the stored, scheme-sorted `versions` list; `fixes` reads only ranges.
+                    guard try affected.contains(version, scheme: scheme) else { continue }
                     hits.append(Hit(advisory: advisory, affected: affected,
-                                    fixed: VulnDB.fixes(affectedVersions, version: version, scheme: scheme)))
+                                    fixed: VulnDB.fixes(OSVAffectedVersions(ranges: affected.ranges), version: version, scheme: scheme)))
                 } catch {
                     warnings.append(ScanWarning(path: package.location.path,
                                                 reason: "\(package.name) \(package.version) not compared with \(advisory.id): \(error)",
