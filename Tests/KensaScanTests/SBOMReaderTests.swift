@@ -132,6 +132,22 @@ final class SBOMReaderTests: XCTestCase {
         XCTAssertTrue(inventory.warnings[0].reason.contains("no operating system named"), "\(inventory.warnings)")
     }
 
+    func testTheDescribedSPDXSubjectIsNotAPackage() throws {
+        // Syft's image SPDX describes the image as a CONTAINER package with a pkg:oci purl.
+        let inventory = try SBOMFixtures.parse("""
+        {"spdxVersion": "SPDX-2.3", "packages": [
+          {"SPDXID": "SPDXRef-Image", "name": "app.tar", "primaryPackagePurpose": "CONTAINER",
+           "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:oci/app@sha256%3Aabc"}]},
+          {"SPDXID": "SPDXRef-P", "name": "six", "versionInfo": "1.16.0",
+           "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:pypi/six@1.16.0"}]}],
+         "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                            "relatedSpdxElement": "SPDXRef-Image"}]}
+        """)
+        XCTAssertEqual(inventory.kind, .containerImage)
+        XCTAssertEqual(inventory.packages.map(\.name), ["six"])
+        XCTAssertEqual(inventory.warnings, [])
+    }
+
     func testTrivyOSFamiliesBecomeOSReleaseIDs() throws {
         let inventory = try SBOMFixtures.parse("""
         {"spdxVersion": "SPDX-2.3", "packages": [

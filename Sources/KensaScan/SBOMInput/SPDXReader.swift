@@ -51,8 +51,12 @@ enum SPDXReader {
                 if stated == nil { stated = operatingSystem(spdxPackage) }
                 continue
             }
-            let isSubject = spdxPackage.spdxID.map(described.contains) ?? false
-            if isSubject, purpose == "CONTAINER" { kind = .containerImage }
+            if let id = spdxPackage.spdxID, described.contains(id) {
+                // The subject (an image's `pkg:oci` purl, a directory) is what was scanned,
+                // not a package in it.
+                if purpose == "CONTAINER" { kind = .containerImage }
+                continue
+            }
             var entry = self.entry(spdxPackage, tool: tool, extracted: extracted)
             if let id = spdxPackage.spdxID {
                 entry.path = entry.path ?? (containedFiles[id] ?? []).sorted().first
@@ -62,8 +66,8 @@ enum SPDXReader {
                 let package = try entry.package()
                 packages.append((spdxPackage.spdxID, package, spdxPackage.spdxID.flatMap { edges[$0] } ?? []))
             } catch {
-                // The described subject and non-library packages without a purl are structure.
-                if error == .noPURL, isSubject || !(purpose == nil || purpose == "LIBRARY" || purpose == "FRAMEWORK") { continue }
+                // Non-library packages without a purl are structure.
+                if error == .noPURL, !(purpose == nil || purpose == "LIBRARY" || purpose == "FRAMEWORK") { continue }
                 let name = [spdxPackage.name, spdxPackage.versionInfo].compactMap(SBOMText.nonEmpty).joined(separator: " ")
                 skipped.append(("packages[\(index)]" + (name.isEmpty ? "" : " (\(name))"), SBOMReader.reason(error)))
             }
