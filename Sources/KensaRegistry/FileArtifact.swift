@@ -72,9 +72,11 @@ public enum FileArtifact {
     }
 
     /// Downloads the artifact's file to `destination` (created; removed again on failure) after
-    /// checking that the manifest is of `kind`. Returns the config bytes with the result.
+    /// checking that the manifest is of `kind` and that `acceptConfig` takes its config (it
+    /// throws to refuse, before the file is downloaded). Returns the config bytes with the result.
     public static func pull(_ reference: ImageReference, kind: FileArtifactKind, to destination: String,
-                            maximumSize: Int64, options: RegistryOptions) async throws -> (result: FileArtifactResult, config: [UInt8]) {
+                            maximumSize: Int64, options: RegistryOptions,
+                            acceptConfig: ([UInt8]) throws -> Void = { _ in }) async throws -> (result: FileArtifactResult, config: [UInt8]) {
         let input = reference.description
         let client = try RegistryClient(reference: reference, options: options)
         do {
@@ -112,6 +114,7 @@ public enum FileArtifact {
                 throw KensaError(.limitExceeded, input: input, reason: "artifact layer is \(layer.size) bytes, more than the \(maximumSize) accepted")
             }
             let config = try await client.fetchBlob(manifest.config.digest, size: manifest.config.size)
+            try acceptConfig(config)
             try await client.downloadBlob(layer.digest, size: layer.size, to: destination)
             await client.shutdown()
             return (FileArtifactResult(manifestDigest: digest, layerDigest: layer.digest, layerSize: layer.size, blobsSkipped: 0), config)

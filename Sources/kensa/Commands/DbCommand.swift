@@ -16,9 +16,19 @@ struct DbCommand: ParsableCommand {
           kensa db update
           kensa db update --source https://mirror.example/osv/PyPI/all.zip
           kensa db info
+          kensa db push registry.example.com:5000/security/kensa-db:latest --username ci --password-stdin
+          kensa db update --repository registry.example.com:5000/security/kensa-db:latest
         """,
-        subcommands: [DbBuildCommand.self, DbUpdateCommand.self, DbInfoCommand.self]
+        subcommands: subcommands
     )
+
+    private static var subcommands: [ParsableCommand.Type] {
+        #if canImport(KensaRegistry)
+        [DbBuildCommand.self, DbUpdateCommand.self, DbInfoCommand.self, DbPushCommand.self]
+        #else
+        [DbBuildCommand.self, DbUpdateCommand.self, DbInfoCommand.self]
+        #endif
+    }
 }
 
 struct DbLocationOptions: ParsableArguments {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import KensaCore
+#if canImport(KensaRegistry)
+import KensaRegistry
+#endif
 import KensaVulnDB
 
 struct DbUpdateCommand: AsyncParsableCommand {
@@ -10,6 +13,9 @@ struct DbUpdateCommand: AsyncParsableCommand {
         discussion: """
         Without --source, downloads OSV's public per-ecosystem all.zip archives. The new \
         database replaces the old one only when every download and the build succeeded.
+
+        With --repository REF, pulls a database pushed by `kensa db push` from an OCI \
+        registry instead, checks its digests and that it opens, then swaps it in.
         """
     )
 
@@ -24,11 +30,32 @@ struct DbUpdateCommand: AsyncParsableCommand {
 
     @OptionGroup var location: DbLocationOptions
 
+    #if canImport(KensaRegistry)
+    @Option(help: "Pull the database from this OCI artifact (host[:port]/repository:tag or @digest) instead of building it.")
+    var repository: String?
+
+    @OptionGroup(title: "Registry (with --repository)") var registry: DbRegistryFlags
+    #endif
+
     func run() async throws {
         guard timeout > 0, timeout <= 3600 else {
             throw KensaError(.usage, input: "--timeout", reason: "must be between 0 and 3600 seconds")
         }
         let start = Date()
+        #if canImport(KensaRegistry)
+        if let repository {
+            guard sources.isEmpty else {
+                throw KensaError(.usage, input: "--repository", reason: "give --repository or --source, not both")
+            }
+            let reference = try ImageReference(parsing: repository)
+            let options = try registry.registryOptions(timeout: timeout)
+            let installed = try await DbArtifact.install(from: reference, output: location.databasePath, options: options,
+                                                         maximumSize: VulnDBUpdater.Options().maximumBytes)
+            let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+            print("updated \(location.databasePath) from \(reference) (manifest \(installed.manifestDigest)): \(installed.metadata.records) records, built at \(installed.metadata.builtAt), in \(seconds) s")
+            return
+        }
+        #endif
         let summary = try await VulnDBUpdater.update(
             sources: sources.isEmpty ? VulnDBUpdater.defaultSources : sources, output: location.databasePath,
             options: .init(timeout: timeout, retries: retries), builtAt: DbBuildCommand.builtAt())

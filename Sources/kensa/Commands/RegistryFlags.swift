@@ -36,25 +36,54 @@ struct RegistryFlags: ParsableArguments {
     }
 
     func registryOptions() throws -> RegistryOptions {
-        var credentials: Credentials?
-        if let username {
-            guard passwordStdin else {
-                throw KensaError(.usage, input: "--username", reason: "give the password with --password-stdin")
-            }
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            guard data.count <= 64 << 10 else {
-                throw KensaError(.limitExceeded, input: "--password-stdin", reason: "password longer than 64 KiB")
-            }
-            var password = String(decoding: data, as: UTF8.self)
-            while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
-            credentials = Credentials(username: username, password: password)
+        RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout,
+                        credentials: try Self.credentials(username: username, passwordStdin: passwordStdin))
+    }
+
+    /// `--username` with the password read from standard input, else nil (the environment or
+    /// Docker's config is searched later, by the registry client).
+    static func credentials(username: String?, passwordStdin: Bool) throws -> Credentials? {
+        guard let username else { return nil }
+        guard passwordStdin else {
+            throw KensaError(.usage, input: "--username", reason: "give the password with --password-stdin")
         }
-        return RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout, credentials: credentials)
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard data.count <= 64 << 10 else {
+            throw KensaError(.limitExceeded, input: "--password-stdin", reason: "password longer than 64 KiB")
+        }
+        var password = String(decoding: data, as: UTF8.self)
+        while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+        return Credentials(username: username, password: password)
     }
 
     /// Blobs live under the same cache directory as the vulnerability DB (ScanFlags' --cache-dir).
     func cache(cacheDir: String?) -> BlobCache {
         BlobCache(root: BlobCache.defaultRoot(explicit: cacheDir, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
+/// Registry access for `kensa db push` and `kensa db update --repository`: no --platform, and
+/// --timeout is the command's own.
+struct DbRegistryFlags: ParsableArguments {
+    @Option(name: .long, help: "Registry username (or KENSA_USERNAME; else ~/.docker/config.json).")
+    var username: String?
+
+    @Flag(name: .long, help: "Read the registry password from standard input (or KENSA_PASSWORD).")
+    var passwordStdin = false
+
+    @Flag(name: .long, help: "Allow plain HTTP or unverified TLS for this registry.")
+    var insecure = false
+
+    @Option(name: .long, help: "PEM file of CA certificates to trust for the registry.")
+    var caFile: String?
+
+    func validate() throws {
+        if passwordStdin, username == nil { throw ValidationError("--password-stdin needs --username") }
+    }
+
+    func registryOptions(timeout: Double) throws -> RegistryOptions {
+        RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout,
+                        credentials: try RegistryFlags.credentials(username: username, passwordStdin: passwordStdin))
     }
 }
 
