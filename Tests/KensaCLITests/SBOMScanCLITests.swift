@@ -11,7 +11,8 @@ final class SBOMScanCLITests: XCTestCase {
     private func database() throws -> URL {
         let cache = try temporaryDirectory(self).appendingPathComponent("cache")
         let build = try Kensa.run(["db", "build", "--from", Kensa.sharedTestdata.appendingPathComponent("osv").path,
-                                   "--from", Self.fixture("osv-debian"), "--cache-dir", cache.path])
+                                   "--from", Self.fixture("osv-debian"), "--from", Self.fixture("osv-alpine"),
+                                   "--cache-dir", cache.path])
         XCTAssertEqual(build.status, 0, build.err)
         return cache
     }
@@ -48,6 +49,17 @@ final class SBOMScanCLITests: XCTestCase {
         let withoutNode = rootfs.filter { !$0.hasPrefix("lodash ") }
         XCTAssertEqual(try findings(try sbom(Self.fixture("syft-1.18.1.cdx.json"), cache)), withoutNode)
         XCTAssertEqual(try findings(try sbom(Self.fixture("syft-1.18.1.spdx.json"), cache)), withoutNode)
+    }
+
+    func testAlpineSBOMsMatchOnTheOrigin() throws {
+        let cache = try database()
+        let rootfs = try findings(try Kensa.run(["rootfs", Self.fixture("alpine-rootfs"), "--scanners", "vuln",
+                                                 "--cache-dir", cache.path, "--format", "json", "-q"]))
+        XCTAssertEqual(rootfs, ["libcrypto3 3.1.4-r5 CVE-2099-2001", "libssl3 3.1.4-r5 CVE-2099-2001"])
+        for name in ["alpine-trivy-0.76.cdx.json", "alpine-trivy-0.76.spdx.json",
+                     "alpine-syft-1.18.1.cdx.json", "alpine-syft-1.18.1.spdx.json"] {
+            XCTAssertEqual(try findings(try sbom(Self.fixture(name), cache)), rootfs, name)
+        }
     }
 
     func testKensasOwnSBOMsRoundTrip() throws {

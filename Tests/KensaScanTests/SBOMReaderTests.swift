@@ -44,6 +44,19 @@ final class SBOMReaderTests: XCTestCase {
         XCTAssertEqual(identities(try SBOMFixtures.read("syft-1.18.1.spdx.json").packages), withoutNode)
     }
 
+    func testAlpineOriginsFromTrivyAndSyft() throws {
+        let kensa = try scan(.rootfs(path: SBOMFixtures.path("alpine-rootfs")), options: ScanOptions(scanners: []))
+        XCTAssertEqual(kensa.packages.first { $0.name == "libssl3" }?.sourceName, "openssl")
+        for name in ["alpine-trivy-0.76.cdx.json", "alpine-trivy-0.76.spdx.json",
+                     "alpine-syft-1.18.1.cdx.json", "alpine-syft-1.18.1.spdx.json"] {
+            let inventory = try SBOMFixtures.read(name)
+            XCTAssertEqual(identities(inventory.packages), identities(kensa.packages), name)
+            XCTAssertEqual(inventory.os?.family, "alpine", name)
+            XCTAssertEqual(inventory.os?.release, "3.19", name)
+            XCTAssertEqual(inventory.warnings, [], name)
+        }
+    }
+
     func testTrivySPDX() throws {
         let inventory = try SBOMFixtures.read("trivy-0.76.spdx.json")
         XCTAssertEqual(inventory.format, .spdx)
