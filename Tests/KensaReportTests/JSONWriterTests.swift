@@ -61,6 +61,27 @@ final class JSONWriterTests: XCTestCase {
         XCTAssertEqual(cobra["fixedVersions"] as? [String], [])
     }
 
+    /// libc6:amd64 and libc6:i386 in one dpkg status file, with the same advisory: two findings
+    /// that differ only in the package's purl must both stay.
+    func testMultiarchFindingsAreNotMerged() throws {
+        var report = SampleReport.report
+        guard let glibc = report.findings.first(where: { $0.id == "CVE-2099-1001" }), var v = glibc.vulnerability else {
+            return XCTFail("sample has CVE-2099-1001")
+        }
+        var i386 = glibc
+        v.purl.qualifiers["arch"] = "i386"
+        i386.vulnerability = v
+        report.findings.append(i386)
+        let findings = try XCTUnwrap(try jsonObject(try render(report, as: .json))["findings"] as? [[String: Any]])
+        let purls = findings.filter { $0["id"] as? String == "CVE-2099-1001" }
+            .compactMap { ($0["vulnerability"] as? [String: Any])?["purl"] as? String }
+        XCTAssertEqual(purls, ["pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=amd64&distro=debian-12",
+                               "pkg:deb/debian/libc6@2.36-9%2Bdeb12u7?arch=i386&distro=debian-12"])
+        report.findings.append(i386)
+        let again = try XCTUnwrap(try jsonObject(try render(report, as: .json))["findings"] as? [[String: Any]])
+        XCTAssertEqual(again.count, findings.count, "an exact repeat is still shown once")
+    }
+
     /// A NaN or infinite score (which no scanner should produce) is left out, not written as
     /// `nan`, which is not JSON.
     func testNonFiniteNumbersLeftOut() throws {
