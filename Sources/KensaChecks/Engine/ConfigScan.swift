@@ -199,7 +199,9 @@ public enum ConfigScan {
             switch kind {
             case .manifest:
                 let objects = try KubeReader.read(t, path: path)
-                return .objects(objects, scanner.scanEach(objects: objects))
+                // Sorted here, on the worker: files arrive in path order, so the final sort
+                // (a run-detecting merge sort) only merges runs.
+                return .objects(objects, scanner.scanEach(objects: objects).sorted())
             case .dockerfile: return .dockerfile(scanner.scan(dockerfile: try DockerfileParser.parse(t, path: path)))
             }
         } catch {
