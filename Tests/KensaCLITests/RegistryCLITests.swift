@@ -107,13 +107,17 @@ final class RegistryCLITests: XCTestCase {
         let cases: [(args: [String], env: [String: String], expect: String)] = [
             (pullArguments(server, "\(server.host)/team/app:v1", cache: cache), ["KENSA_USERNAME": user, "KENSA_PASSWORD": "WRONG-pw-123"], "authentication failed"),
             (pullArguments(server, "\(server.host)/team/app:nope", cache: cache), ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "404"),
-            (["image", "\(server.host)/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "3"], ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "TLS failure"),
-            (["image", "127.0.0.1:\(try unusedLoopbackPort())/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "3"], [:], "connection refused"),
+            // --timeout 30: these cannot heal, so they must fail at once rather than after the timeout.
+            (["image", "\(server.host)/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "30"], ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "TLS failure"),
+            (["image", "127.0.0.1:\(try unusedLoopbackPort())/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "30"], [:], "connection refused"),
+            (["image", "registry.kensa-test.invalid/team/app:v1", "--cache-dir", cache.path, "-q", "--timeout", "30"], ["KENSA_USERNAME": user, "KENSA_PASSWORD": password], "cannot resolve registry.kensa-test.invalid"),
             (["image", "Not/Valid", "--cache-dir", cache.path], [:], "invalid image reference"),
             (["image", "\(server.host)/team/app:v1", "--platform", "linux", "--cache-dir", cache.path], [:], "os/arch"),
         ]
         for c in cases {
+            let start = Date()
             let r = try Kensa.run(c.args, environment: c.env)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 15, "\(c.args): waited for the timeout")
             XCTAssertEqual(r.status, 2, "\(c.args): \(r.err)")
             XCTAssertTrue(r.err.contains(c.expect), "\(c.args): \(r.err)")
             XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
