@@ -19,6 +19,30 @@ final class TableTests: XCTestCase {
         XCTAssertTrue(text.contains("w\\u{0}: r\\u{A}2"))
     }
 
+    /// Finding text from an image or an advisory (path, title, IDs, versions, the match) cannot
+    /// drive the terminal either, in the target header or in the rows.
+    func testTerminalEscapesInFindingsAreNeutralised() throws {
+        var report = SampleReport.report
+        report.findings = report.findings.map { finding in
+            var finding = finding
+            finding.id += "\u{1B}[2J"
+            finding.title = "\u{202E}" + finding.title + "\u{07}"
+            finding.location.path = "evil\u{1B}]0;x\u{07}/" + finding.location.path
+            finding.location.object = finding.location.object.map { $0 + "\u{9B}" }
+            finding.match = finding.match.map { $0 + "\r" }
+            if var vulnerability = finding.vulnerability {
+                vulnerability.installedVersion += "\u{1B}[1m"
+                vulnerability.fixedVersions = vulnerability.fixedVersions.map { $0 + "\u{0}" }
+                finding.vulnerability = vulnerability
+            }
+            return finding
+        }
+        let text = try renderString(report, .table, options: WriterOptions(listPackages: false, color: false))
+        XCTAssertFalse(text.unicodeScalars.contains { [0x1B, 0x07, 0x9B, 0x202E, 0x0D, 0].contains($0.value) }, text)
+        XCTAssertTrue(text.contains("evil\\u{1B}]0;x\\u{7}/deploy/app.yaml (misconfigurations)\n"), text)
+        XCTAssertTrue(text.contains("CVE-2099-1001\\u{1B}[2J"), text)
+    }
+
     func testColourOnlyWhenAsked() throws {
         let plain = try renderString(SampleReport.report, .table, options: WriterOptions(color: false))
         XCTAssertFalse(plain.contains("\u{1B}"))
