@@ -114,7 +114,8 @@ final class SBOMReaderTests: XCTestCase {
             {"type": "library", "name": "vendored-thing", "version": "0.1"}
           ]},
           {"type": "library", "name": "blob", "version": "1", "purl": "pkg:generic/blob@1"},
-          {"type": "file", "name": "README"}
+          {"type": "file", "name": "README"},
+          {"type": "container", "name": "base", "purl": "pkg:oci/base@sha256%3Aabc"}
          ]}
         """)
         XCTAssertEqual(inventory.kind, .containerImage)

@@ -39,8 +39,10 @@ enum CycloneDXReader {
                 let package = try entry.package()
                 packages.append((component.bomRef, package, component.bomRef.flatMap { edges[$0] } ?? []))
             } catch {
-                // Applications, files, containers without a purl are structure, not packages.
+                // Applications, files, containers without a purl are structure, not packages;
+                // an image (`pkg:oci`) is what was scanned, not something in it.
                 if error == .noPURL, let type, !["library", "framework"].contains(type) { continue }
+                if error == .unsupportedType("oci") { continue }
                 skipped.append((label(component, path: path), SBOMReader.reason(error)))
             }
         }

@@ -68,6 +68,7 @@ enum SPDXReader {
             } catch {
                 // Non-library packages without a purl are structure.
                 if error == .noPURL, !(purpose == nil || purpose == "LIBRARY" || purpose == "FRAMEWORK") { continue }
+                if error == .unsupportedType("oci") { continue }
                 let name = [spdxPackage.name, spdxPackage.versionInfo].compactMap(SBOMText.nonEmpty).joined(separator: " ")
                 skipped.append(("packages[\(index)]" + (name.isEmpty ? "" : " (\(name))"), SBOMReader.reason(error)))
             }
