@@ -111,19 +111,19 @@ struct ListedVersions: Sendable {
     /// Whether `version` is listed: exactly, or equal under `scheme`. Throws the scheme's error
     /// when the installed version does not parse and is not listed exactly (as
     /// `OSVAffectedVersions.contains` does when a list is present).
-    func contains(_ version: String, scheme: VersionScheme) throws(VersionError) -> Bool {
+    func contains(_ version: String, scheme: VersionScheme, memo: VersionMemo = VersionMemo()) throws(VersionError) -> Bool {
         if isEmpty { return false }
         // A string the scheme rejects can only be listed exactly, and only among the rejected.
         if unparsed.contains(version) { return true }
-        let v = try ListedVersions.parse(version, scheme)
-        guard scheme == self.scheme, ListedVersions.bisectable(scheme) else { return linearContains(v, scheme: scheme) }
+        let v = try memo.parse(version, scheme)
+        guard scheme == self.scheme, ListedVersions.bisectable(scheme) else { return linearContains(v, scheme: scheme, memo: memo) }
         var low = 0, high = sortedCount
         while low < high {
             let middle = (low + high) / 2
             // Parsed at build time, so it parses now unless the scheme's parser changed since;
             // then the order may have too, and only a full scan is safe.
-            guard let listed = try? ListedVersions.parse(string(at: middle), scheme) else {
-                return linearContains(v, scheme: scheme)
+            guard let listed = try? memo.parse(string(at: middle), scheme) else {
+                return linearContains(v, scheme: scheme, memo: memo)
             }
             let c = listed.compare(to: v)
             if c == 0 { return true }
@@ -139,9 +139,9 @@ struct ListedVersions: Sendable {
     /// `ListedVersionsTests`.
     static func bisectable(_ scheme: VersionScheme) -> Bool { scheme != .maven }
 
-    private func linearContains(_ v: Version, scheme: VersionScheme) -> Bool {
+    private func linearContains(_ v: Version, scheme: VersionScheme, memo: VersionMemo) -> Bool {
         for i in 0..<sortedCount {
-            if let listed = try? ListedVersions.parse(string(at: i), scheme), listed == v { return true }
+            if let listed = try? memo.parse(string(at: i), scheme), listed == v { return true }
         }
         return false
     }

@@ -85,6 +85,8 @@ struct StoredAffected: Sendable {
     /// `affected[].severity`, `ecosystem_specific.severity` or `database_specific.severity`.
     var severity: [OSVSeverity]
     var specificSeverity: String?
+    /// Shared by the entries of one package name while one `match` runs (set by `entries(for:)`).
+    var memo: VersionMemo?
 
     init(ecosystem: String, name: String, ranges: [OSVRange], versions: ListedVersions,
          severity: [OSVSeverity], specificSeverity: String?) {
@@ -103,8 +105,9 @@ struct StoredAffected: Sendable {
     /// Whether `version` is affected: the same answer as `affectedVersions.contains`, without
     /// parsing the whole `versions` list (see `ListedVersions`).
     func contains(_ version: String, scheme: VersionScheme) throws(VersionError) -> Bool {
-        if try versions.contains(version, scheme: scheme) { return true }
-        for range in ranges where try range.contains(version, scheme: scheme) { return true }
+        let memo = self.memo ?? VersionMemo()
+        if try versions.contains(version, scheme: scheme, memo: memo) { return true }
+        for range in ranges where try memo.contains(range, version, scheme: scheme) { return true }
         return false
     }
 

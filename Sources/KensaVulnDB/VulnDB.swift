@@ -68,12 +68,14 @@ public final class VulnDB: Sendable {
                     WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.advisory_id, a.rowid
                     """)
                 var out: [(advisory: StoredAdvisory, affected: StoredAffected)] = []
+                let memo = VersionMemo()
                 let rows = try Row.fetchCursor(statement, arguments: [key.ecosystem, key.name])
                 while let row = try rows.next() {
                     let affected: Data = row[0]
                     let advisory: Data = row[1]
-                    out.append((try StoredAdvisory(decoding: Array(advisory), source: path),
-                                try StoredAffected(decoding: Array(affected), source: path)))
+                    var entry = try StoredAffected(decoding: Array(affected), source: path)
+                    entry.memo = memo
+                    out.append((try StoredAdvisory(decoding: Array(advisory), source: path), entry))
                 }
                 return out
             }

@@ -2,7 +2,8 @@
 //
 //   VulnDBBench build OUTPUT SOURCE...   builds a DB (VulnDBBuilder.build) and prints wall time,
 //                                        records and file size
-//   VulnDBBench match DB [ROUNDS]        matches a fixed inventory ROUNDS times (default 5) and
+//   VulnDBBench match DB [ROUNDS [distinct]]
+//                                        matches a fixed inventory ROUNDS times (default 5) and
 //                                        prints packages per second and a digest of the findings
 //
 // A plain executable rather than a package-benchmark target: one matching round against a
@@ -40,8 +41,10 @@ func peakRSSMiB() -> Double {
 
 /// The inventory of one round: 12 real package names (11 with records in
 /// ../shared/testdata/osv, one unknown) × 100 generated variants (`NAME`, `NAME-gen1` …
-/// `NAME-gen99`, as gen.py names them) × 4 versions.
-func inventory() -> [Package] {
+/// `NAME-gen99`, as gen.py names them) × 4 versions. With `distinct`, 400 variants with one
+/// version each (the k-th variant gets the (k mod 4)-th version), so no package name is looked
+/// up twice: nothing parsed for one package is reused for another.
+func inventory(distinct: Bool) -> [Package] {
     let names: [(Ecosystem, String)] = [
         (.pypi, "requests"), (.pypi, "urllib3"), (.pypi, "django"), (.pypi, "jinja2"), (.pypi, "tensorflow"),
         (.npm, "lodash"), (.npm, "@hapi/hoek"), (.maven, "com.amazon.ion:ion-java"), (.cargo, "futures-util"),
@@ -50,9 +53,9 @@ func inventory() -> [Package] {
     let versions = ["0.0.1", "1.0.0", "2.19.1", "999.0.0"]
     var out: [Package] = []
     for (ecosystem, base) in names {
-        for k in 0..<100 {
+        for k in 0..<(distinct ? 400 : 100) {
             let name = k == 0 ? base : base + (ecosystem == .maven ? "gen\(k)" : "-gen\(k)")
-            for v in versions {
+            for v in distinct ? [versions[k % versions.count]] : versions {
                 let version = ecosystem == .golang ? "v" + v : v
                 out.append(Package(name: name, version: version, ecosystem: ecosystem,
                                    purl: PURL(ecosystem: ecosystem, name: name, version: version),
@@ -96,7 +99,8 @@ func run() throws {
                      Double(fileSize(args[1])) / 1_048_576, peakRSSMiB()))
     case "match" where args.count >= 2:
         let rounds = args.count >= 3 ? Int(args[2]) ?? 5 : 5
-        let packages = inventory()
+        let distinct = args.count >= 4 && args[3] == "distinct"
+        let packages = inventory(distinct: distinct)
         let openStart = now()
         let db = try VulnDB(path: args[1])
         let openTime = now() - openStart
@@ -120,7 +124,7 @@ func run() throws {
                      Double(packages.count) / median, cpuTime, Double(packages.count * rounds) / cpuTime, openTime, peakRSSMiB()))
         print("findings per round: \(findings.count), warnings: \(last?.warnings.count ?? 0), digest \(digest(findings))")
     default:
-        FileHandle.standardError.write(Data("usage: VulnDBBench build OUTPUT SOURCE... | VulnDBBench match DB [ROUNDS]\n".utf8))
+        FileHandle.standardError.write(Data("usage: VulnDBBench build OUTPUT SOURCE... | VulnDBBench match DB [ROUNDS [distinct]]\n".utf8))
         exit(2)
     }
 }
