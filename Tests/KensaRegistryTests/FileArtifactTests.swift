@@ -138,3 +138,94 @@ final class FileArtifactTests: XCTestCase {
         XCTAssertEqual(((object?["layers"] as? [[String: Any]])?.first)?["mediaType"] as? String, kind.layerMediaType)
     }
 }
+
+/// Hostile manifests from a scripted registry (Python on loopback): each is refused with a
+/// one-line error before anything is written, and no request leaves the repository's paths.
+final class FileArtifactHostileTests: XCTestCase {
+    private static let server = #"""
+    import http.server, os, sys
+    root, port, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    class H(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a): pass
+        def do_GET(self):
+            with open(log, "a") as f: f.write(self.path + "\n")
+            if self.path == "/v2/":
+                body = b""
+            elif self.path == "/v2/x/y/manifests/1":
+                body = open(os.path.join(root, "manifest"), "rb").read()
+            elif self.path.startswith("/v2/x/y/blobs/sha256:"):
+                name = os.path.join(root, self.path.rsplit(":", 1)[1])
+                if not os.path.exists(name):
+                    self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+                body = open(name, "rb").read()
+            else:
+                self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+            self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+    """#
+
+    private let kind = FileArtifactKind(artifactType: "application/vnd.kensa.test.v1",
+                                        configMediaType: "application/vnd.kensa.test.config.v1+json",
+                                        layerMediaType: "application/vnd.kensa.test.layer.v1")
+
+    func testHostileManifestsAreRefused() async throws {
+        let dir = try scratchDirectory(self)
+        try Data(Self.server.utf8).write(to: dir.appendingPathComponent("server.py"))
+        let log = dir.appendingPathComponent("requests.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let port = try freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [dir.appendingPathComponent("server.py").path, dir.path, String(port), log.path]
+        try process.run()
+        addTeardownBlock { stopProcess(process) }
+        let deadline = Date().addingTimeInterval(10)
+        while !canConnect(port: port) {
+            guard Date() < deadline, process.isRunning else { throw XCTSkip("python3 server did not start") }
+            usleep(50_000)
+        }
+        // A real config blob, so that a manifest fails for its own fault only.
+        let config = Array("{}".utf8)
+        let configDigest = SHA256Digest.of(config)
+        try Data(config).write(to: dir.appendingPathComponent(String(configDigest.dropFirst(7))))
+        let good = #"{"digest":"\#(configDigest)","mediaType":"application/vnd.kensa.test.config.v1+json","size":2}"#
+        let layer = { (type: String, digest: String, size: String) in
+            #"{"mediaType":"\#(type)","digest":"\#(digest)","size":\#(size)}"#
+        }
+        let someDigest = "sha256:" + String(repeating: "ab", count: 32)
+        let cases: [(manifest: String, expect: String)] = [
+            ("", "not a valid manifest JSON document"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":"#, "not a valid manifest JSON document"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[]}"#, "exactly one"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "1")),\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "1"))]}"#, "exactly one"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/x-other", someDigest, "1"))]}"#, "exactly one"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/vnd.kensa.test.layer.v1", "sha256:../../../etc/passwd", "1"))]}"#, "is not sha256:<64 hex>"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "-5"))]}"#, "negative size"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "99999999999999"))]}"#, "more than the"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"\#(configDigest)","mediaType":"application/vnd.kensa.test.config.v1+json","size":999999999},"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "1"))]}"#, "config is larger than"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"\#(configDigest)","mediaType":"application/vnd.kensa.test.config.v1+json","size":5},"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "1"))]}"#, "declares 5"),
+            (#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(good),"layers":[\#(layer("application/vnd.kensa.test.layer.v1", someDigest, "1"))]}"#, "not found"),
+            (String(repeating: " ", count: (4 << 20) + 10), "larger than"),
+        ]
+        let out = dir.appendingPathComponent("out.bin").path
+        for c in cases {
+            try Data(c.manifest.utf8).write(to: dir.appendingPathComponent("manifest"))
+            do {
+                _ = try await FileArtifact.pull(try ImageReference(parsing: "127.0.0.1:\(port)/x/y:1"), kind: kind, to: out,
+                                                maximumSize: 1 << 30,
+                                                options: RegistryOptions(insecure: true, timeout: 5, environment: [:], maxAttempts: 1))
+                XCTFail("accepted: \(c.manifest.prefix(200))")
+            } catch {
+                let text = String(describing: error)
+                XCTAssertTrue(text.contains(c.expect), "\(c.expect) / \(text)")
+                XCTAssertFalse(text.contains("\n"), text)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+        let paths = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
+        XCTAssertTrue(paths.allSatisfy { $0 == "/v2/" || $0.hasPrefix("/v2/x/y/") }, "\(paths)")
+        XCTAssertFalse(paths.contains { $0.contains("..") }, "\(paths)")
+    }
+}
