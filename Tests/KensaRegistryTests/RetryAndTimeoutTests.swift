@@ -66,8 +66,11 @@ final class RetryAndTimeoutTests: XCTestCase {
         ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init).filter { $0 != "/v2/" }
     }
 
+    /// Given where a test does not choose its own, so every error can be checked for it.
+    private static let secret = Credentials(username: "rt-user", password: "rt-SECRET-pw")
+
     private func pull(_ host: String, timeout: Double, attempts: Int, insecure: Bool = true,
-                      credentials: Credentials? = nil) async -> (error: String, seconds: Double) {
+                      credentials: Credentials? = secret) async -> (error: String, seconds: Double) {
         let cache = BlobCache(root: FileManager.default.temporaryDirectory.appendingPathComponent("kensa-rc-\(UUID().uuidString)").path)
         defer { try? FileManager.default.removeItem(atPath: cache.root) }
         let start = Date()
@@ -85,6 +88,7 @@ final class RetryAndTimeoutTests: XCTestCase {
     private func assertOneLine(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(text.contains("\n"), text, file: file, line: line)
         XCTAssertFalse(text.isEmpty, file: file, line: line)
+        XCTAssertFalse(text.contains(Self.secret.password), "credential in: \(text)", file: file, line: line)
     }
 
     func testTooManyRequestsHonoursRetryAfter() async throws {
@@ -101,6 +105,7 @@ final class RetryAndTimeoutTests: XCTestCase {
         let result = await pull(server.host, timeout: 5, attempts: 4)
         XCTAssertTrue(result.error.contains("manifest 1 not found") && result.error.contains("404"), result.error)
         XCTAssertEqual(requests(server.log).count, 3, "two 503s retried, then the 404")
+        assertOneLine(result.error)
     }
 
     /// The bearer flow against a scripted server: 401 with a challenge, a token fetched from
