@@ -182,15 +182,23 @@ enum CycloneDXVulnerabilities {
         }
     }
 
-    /// A suppressed finding: `not_affected`, with a CycloneDX justification when the recorded
-    /// reason is one of the VEX justifications (OpenVEX, CSAF, CycloneDX spellings), and the
-    /// reason itself as the detail.
+    /// A suppressed finding: `resolved` when a VEX statement said `fixed`, else `not_affected`;
+    /// a CycloneDX justification when the recorded reason names a VEX justification (kensa
+    /// records OpenVEX ones as `not_affected: vulnerable_code_not_present; … (file)`); and the
+    /// source and reason as the detail.
     static func analysis(_ suppression: Finding.Suppression) -> JSON {
-        .object(dropping: [
-            "state": .string("not_affected"),
-            "justification": justification(suppression.reason).map(JSON.string),
+        let words = tokens(suppression.reason)
+        let fixed = suppression.source == "vex" && words.first == "fixed"
+        return .object(dropping: [
+            "state": .string(fixed ? "resolved" : "not_affected"),
+            "justification": fixed ? nil : words.lazy.compactMap(justification).first.map(JSON.string),
             "detail": .string("suppressed by \(suppression.source): \(suppression.reason)"),
         ])
+    }
+
+    /// Lower-case words of letters and underscores, the shape of VEX keywords.
+    static func tokens(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isASCII && ($0.isLetter || $0 == "_")) }.prefix(64).map(String.init)
     }
 
     static func justification(_ reason: String) -> String? {
