@@ -173,8 +173,8 @@ final class RegistryClient: Sendable {
 
     /// `https://host`; with `--insecure`, plain HTTP when the host answers `/v2/` over it like
     /// a registry (200 or 401), else https without verification. HTTP is probed first because
-    /// a TLS server rejects plain HTTP at once, while a failing TLS connection is retried by
-    /// the connection pool until the connect timeout.
+    /// a TLS server answers plain HTTP at once (Go's with a 400), so the probe costs one round
+    /// trip either way.
     private func baseURL() async throws -> String {
         if let known = await scheme.value { return "\(known)://\(host)" }
         var chosen = "https"
