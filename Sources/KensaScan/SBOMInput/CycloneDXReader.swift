@@ -47,7 +47,7 @@ enum CycloneDXReader {
             }
         }
         warnings += SBOMReader.skipWarnings(skipped, input: input)
-        return SBOMReader.finish(input: input, format: .cycloneDX, kind: kind(bom.metadata?.component),
+        return SBOMInventory.finish(input: input, format: .cycloneDX, kind: kind(bom.metadata?.component),
                                  stated: stated, packages: packages, warnings: warnings)
     }
 

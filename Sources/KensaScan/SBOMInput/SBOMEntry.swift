@@ -28,14 +28,6 @@ struct SBOMEntry {
     }
 }
 
-/// Why an element did not become a package (a warning in the report, never fatal).
-enum SBOMSkip: Error, Equatable {
-    case noPURL
-    case unreadablePURL(String)
-    case unsupportedType(String)
-    case noVersion
-}
-
 extension SBOMEntry {
     /// The package this element describes; `os` is not applied yet (the readers do that once
     /// for all packages, as a directory scan does).

@@ -74,7 +74,7 @@ enum SPDXReader {
             }
         }
         warnings += SBOMReader.skipWarnings(skipped, input: input)
-        return SBOMReader.finish(input: input, format: .spdx, kind: kind, stated: stated,
+        return SBOMInventory.finish(input: input, format: .spdx, kind: kind, stated: stated,
                                  packages: packages, warnings: warnings)
     }
 
