@@ -170,6 +170,31 @@ final class VulnReportCLITests: XCTestCase {
         XCTAssertEqual((zlibCDX["analysis"] as? [String: String])?["detail"], "suppressed by ignorefile: zlib is only used by dpkg here")
     }
 
+    /// An OpenVEX `not_affected` statement: SARIF keeps the finding as a suppression, CycloneDX
+    /// says `not_affected` with the statement's justification in CycloneDX's words.
+    func testVEXStatementInSARIFAndCycloneDX() throws {
+        let s = try setup()
+        let vex = s.work.appendingPathComponent("app.openvex.json")
+        try """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/report-test", "author": "kensa tests",
+         "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+         "statements": [{"vulnerability": {"name": "CVE-2018-18074"}, "products": [{"@id": "pkg:pypi/requests@2.19.1"}],
+                         "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+        """.write(to: vex, atomically: true, encoding: .utf8)
+        let target = ["fs", s.project.path]
+        let (_, results) = try sarifResults(try scan(s, target, format: "sarif", extra: ["--vex", vex.path]))
+        let requests = try XCTUnwrap(results.first { $0["ruleId"] as? String == "CVE-2018-18074" })
+        let suppression = try XCTUnwrap((requests["suppressions"] as? [[String: String]])?.first)
+        XCTAssertEqual(suppression["kind"], "external")
+        XCTAssertTrue(suppression["justification"]?.contains("vulnerable_code_not_in_execute_path") == true, "\(suppression)")
+
+        let bom = try object(try scan(s, target, format: "cyclonedx", extra: ["--vex", vex.path]))
+        let entry = try XCTUnwrap((bom["vulnerabilities"] as? [[String: Any]])?.first { $0["id"] as? String == "CVE-2018-18074" })
+        let analysis = try XCTUnwrap(entry["analysis"] as? [String: String])
+        XCTAssertEqual(analysis["state"], "not_affected")
+        XCTAssertEqual(analysis["justification"], "code_not_reachable")
+    }
+
     /// A language lock file: the shared OSV record of CVE-2018-18074 in every format.
     func testProjectRequirementsInSARIFAndCycloneDX() throws {
         let s = try setup()
