@@ -55,9 +55,24 @@ struct LayerCache: Sendable {
             lines.append("secret-rules " + options.secretScanner.ruleIDs.joined(separator: ","))
             lines.append("secret-max-file-size \(options.secretScanner.maxFileSize)")
             lines.append("secret-config \(options.secretConfigDigest ?? "none")")
+            lines.append("secret-builtins \(builtinRulesFingerprint)")
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The built-in secret rules' patterns and settings: a rule edited between two releases
+    /// (same kensa version, same rule IDs) still changes the key.
+    static let builtinRulesFingerprint: String = {
+        var text = ""
+        for rule in builtinSecretRules {
+            let allow = rule.allowRules.map { "\($0.id)|\($0.regex ?? "")|\($0.path ?? "")" }.joined(separator: ";")
+            text += [rule.id, rule.title, rule.category, rule.severity.rawValue, rule.keywords.joined(separator: ","), rule.regex, rule.secretGroup ?? "",
+                     rule.entropy.map { "\($0)" } ?? "", rule.path ?? "", "\(rule.startsAtKeyword)", "\(rule.multiline)",
+                     "\(rule.maxLength)", "\(rule.generic)", "\(rule.skipPlaceholders)", "\(rule.skipDocumentation)", allow]
+                .joined(separator: "\u{1}") + "\u{2}"
+        }
+        return hex(fnv1a64(Array(text.utf8)))
+    }()
 
     /// The entry file of `layerDigest`, or nil when the digest is not `algorithm:hex` (it then
     /// cannot name a file safely and is never cached).
