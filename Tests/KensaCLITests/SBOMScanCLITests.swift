@@ -98,6 +98,16 @@ final class SBOMScanCLITests: XCTestCase {
         XCTAssertEqual(ids.compactMap { $0["id"] as? String }, ["CVE-2099-1001"])
     }
 
+    func testStandardInput() throws {
+        let cache = try database()
+        let document = try Data(contentsOf: URL(fileURLWithPath: Self.fixture("trivy-0.76.spdx.json")))
+        let piped = try Kensa.run(["sbom", "-", "--cache-dir", cache.path, "--format", "json", "-q"], stdin: document)
+        XCTAssertEqual(try findings(piped), try findings(try sbom(Self.fixture("trivy-0.76.spdx.json"), cache)))
+        let empty = try Kensa.run(["sbom", "-", "--cache-dir", cache.path], stdin: Data())
+        XCTAssertEqual(empty.status, 2, empty.err)
+        XCTAssertTrue(empty.err.hasPrefix("kensa: -: empty file"), empty.err)
+    }
+
     func testComponentWithoutPURLIsAWarningInTheReport() throws {
         let cache = try database()
         let file = try temporaryDirectory(self).appendingPathComponent("partial.cdx.json")

@@ -12,7 +12,11 @@ enum SBOMReader {
     /// Individual "skipped" warnings per reason before they are counted instead.
     static let maxWarningsPerReason = 20
 
+    /// `path` `-` reads standard input (`trivy image -f cyclonedx app | kensa sbom -`).
     static func read(path: String) throws -> SBOMInventory {
+        if path == "-" {
+            return try parse(try readBounded(FileHandle.standardInput, input: "-"), input: "-")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw KensaError(.unreadable, input: path, reason: "no such file")
@@ -36,6 +40,10 @@ enum SBOMReader {
             throw KensaError(.unreadable, input: path, reason: "cannot open for reading")
         }
         defer { try? handle.close() }
+        return try readBounded(handle, input: path)
+    }
+
+    static func readBounded(_ handle: FileHandle, input path: String) throws -> Data {
         let data: Data
         do {
             data = try handle.read(upToCount: maxFileSize + 1) ?? Data()

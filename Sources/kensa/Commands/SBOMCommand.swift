@@ -19,13 +19,14 @@ struct SBOMCommand: ParsableCommand {
         Examples:
           kensa sbom app.cdx.json
           kensa sbom app.spdx.json --severity HIGH,CRITICAL --exit-code 1
-          trivy image --format cyclonedx -o app.cdx.json app:1.0 && kensa sbom app.cdx.json -f sarif -o app.sarif
-          syft scan dir:. -o spdx-json=app.spdx.json && kensa sbom app.spdx.json -f json
-          kensa sbom app.spdx.json --format cyclonedx -o app.cdx.json
+          kensa sbom app.cdx.json -f sarif -o app.sarif
+          kensa sbom app.spdx.json -f cyclonedx -o app.cdx.json
+          trivy image -f cyclonedx app:1.0 | kensa sbom -
+          syft scan dir:. -o spdx-json | kensa sbom -
         """
     )
 
-    @Argument(help: "The SBOM file (CycloneDX or SPDX, JSON).")
+    @Argument(help: "The SBOM file (CycloneDX or SPDX, JSON); - reads standard input.")
     var file: String
 
     @OptionGroup var report: ReportOptions
