@@ -133,7 +133,8 @@ final class SBOMScanCLITests: XCTestCase {
         let work = try temporaryDirectory(self)
         var documents: [String] = []
         let trivy = environment["KENSA_TRIVY"] ?? home + "/.cache/kensa-bench/peers/bin/trivy"
-        if FileManager.default.isExecutableFile(atPath: trivy) {
+        if FileManager.default.isExecutableFile(atPath: trivy),
+           FileManager.default.fileExists(atPath: home + "/.cache/kensa-bench/trivy-cache") {
             for format in ["cyclonedx", "spdx-json"] {
                 let out = work.appendingPathComponent("trivy.\(format).json").path
                 try sh("'\(trivy)' image --input '\(image)' --format \(format) -o '\(out)' -q --cache-dir '\(home)/.cache/kensa-bench/trivy-cache' --skip-db-update --skip-java-db-update --offline-scan --no-progress --skip-version-check --disable-telemetry")
