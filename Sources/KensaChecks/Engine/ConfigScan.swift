@@ -173,8 +173,13 @@ public enum ConfigScan {
 
     /// Text of a file, refusing binary content (NUL bytes or invalid UTF-8).
     static func text(_ data: Data, path: String) throws(KensaError) -> String {
-        if data.contains(0) { throw KensaError(.malformed, input: path, reason: "binary file (NUL bytes), not a manifest or Dockerfile") }
-        guard let s = String(data: data, encoding: .utf8) else {
+        // memchr and the standard library's UTF-8 validation: Data's byte iterator and
+        // Foundation's decoder were a few percent of a corpus scan.
+        let hasNUL = data.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }
+        if hasNUL { throw KensaError(.malformed, input: path, reason: "binary file (NUL bytes), not a manifest or Dockerfile") }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let body = data.starts(with: bom) ? data.dropFirst(3) : data[...]
+        guard let s = body.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) else {
             throw KensaError(.malformed, input: path, reason: "not valid UTF-8 text")
         }
         return s
