@@ -69,6 +69,14 @@ final class SBOMHostileInputTests: XCTestCase {
         XCTAssertNoThrow(try SBOMReader.parse(Data(quoted.utf8), input: "ok.json"))
     }
 
+    func testManySmallValuesAreRefusedBeforeParsing() {
+        // 3 M empty components fit in 9 MB but would cost over a GB parsed.
+        let objects = "{\"bomFormat\": \"CycloneDX\", \"components\": [" + Array(repeating: "{}", count: 3_000_000).joined(separator: ",") + "]}"
+        XCTAssertEqual(error(objects)?.reason, "more than \(SBOMReader.maxContainers) JSON objects and arrays; not read")
+        let strings = "{\"bomFormat\": \"CycloneDX\", \"x\": [" + Array(repeating: "1", count: 6_000_000).joined(separator: ",") + "]}"
+        XCTAssertEqual(error(strings)?.reason, "more than \(SBOMReader.maxSeparators) JSON values; not read")
+    }
+
     func testNestedComponentsUpToTheLimitAreRead() throws {
         // 60 levels of components (120 JSON levels with the arrays) is within the limit.
         var json = #"{"type": "library", "name": "leaf", "version": "1", "purl": "pkg:npm/leaf@1"}"#

@@ -3,7 +3,8 @@ import KensaCore
 
 extension SBOMReader {
     /// Rejects what is not a JSON object before parsing (with a hint for the other SBOM
-    /// encodings), a document nested deeper than `maxDepth`, and a truncated one.
+    /// encodings), a document nested deeper than `maxDepth` or with more values than the
+    /// limits below, and a truncated one.
     static func checkShape(_ data: Data, input: String) throws {
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
@@ -26,6 +27,8 @@ extension SBOMReader {
                 throw KensaError(.malformed, input: input, reason: "not a JSON object; expected a CycloneDX or SPDX JSON document")
             }
             var depth = 0
+            var containers = 0
+            var separators = 0
             var inString = false
             var escaped = false
             for index in start..<bytes.count {
@@ -38,8 +41,17 @@ extension SBOMReader {
                 case UInt8(ascii: "\""): inString = true
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     depth += 1
+                    containers += 1
                     if depth > maxDepth {
                         throw KensaError(.limitExceeded, input: input, reason: "JSON nested more than \(maxDepth) levels deep (byte \(index)); not read")
+                    }
+                    if containers > maxContainers {
+                        throw KensaError(.limitExceeded, input: input, reason: "more than \(maxContainers) JSON objects and arrays; not read")
+                    }
+                case UInt8(ascii: ","):
+                    separators += 1
+                    if separators > maxSeparators {
+                        throw KensaError(.limitExceeded, input: input, reason: "more than \(maxSeparators) JSON values; not read")
                     }
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
