@@ -31,6 +31,7 @@ final class SBOMReaderTests: XCTestCase {
         XCTAssertEqual(lodash.foundBy, "trivy:node-pkg")
         let libbz2 = try XCTUnwrap(inventory.packages.first { $0.name == "libbz2-1.0" })
         XCTAssertEqual(libbz2.dependsOn, ["pkg:deb/debian/libc6@2.36-9%2Bdeb12u14?arch=amd64&distro=debian-12"])
+        XCTAssertEqual(libbz2.location.path, SBOMFixtures.path("trivy-0.76.cdx.json"), "no file named: the SBOM itself")
     }
 
     func testTrivyAndSyftAgreeWithKensasOwnInventory() throws {

@@ -14,12 +14,17 @@ struct SBOMInventory {
 }
 
 extension SBOMInventory {
-    /// The finished inventory: the OS applied to OS package purls (as a directory scan does)
-    /// and dependency refs turned into those purls; sorted.
+    /// The finished inventory: the OS applied to OS package purls (as a directory scan does),
+    /// dependency refs turned into those purls, a location for every package; sorted.
     static func finish(input: String, format: SBOMInventory.Format, kind: Report.Artifact.Kind?, stated: OperatingSystem?,
                        packages: [(ref: String?, package: Package, dependsOn: [String])],
                        warnings: [ScanWarning]) -> SBOMInventory {
         var list = packages.map(\.package)
+        // Where the SBOM does not say which file a package came from (Trivy's OS packages),
+        // the SBOM itself is where it was found: findings then point at a file (SARIF needs one).
+        if input != "-" {
+            for index in list.indices where list[index].location.path.isEmpty { list[index].location.path = input }
+        }
         let os = SBOMOperatingSystem.resolve(stated: stated, packages: list)
         var warnings = warnings
         if let os {
