@@ -61,24 +61,38 @@ public final class VulnDB: Sendable {
 
     /// Every advisory entry filed under `key`, with its record.
     func entries(for key: EcosystemKey) throws -> [(advisory: StoredAdvisory, affected: StoredAffected)] {
+        try entries(for: [key])[key] ?? []
+    }
+
+    /// The entries of every key, read in one transaction with one prepared statement (a
+    /// transaction per name cost a tenth of the matching time). Keys without entries are absent.
+    /// The entries of one key share a `VersionMemo`.
+    func entries(for keys: Set<EcosystemKey>) throws -> [EcosystemKey: [(advisory: StoredAdvisory, affected: StoredAffected)]] {
+        guard !keys.isEmpty else { return [:] }
         do {
             return try queue.read { db in
                 let statement = try db.cachedStatement(sql: """
                     SELECT a.data, r.data FROM affected a JOIN advisory r ON r.id = a.advisory_id
                     WHERE a.ecosystem = ? AND a.name = ? ORDER BY a.advisory_id, a.rowid
                     """)
-                var out: [(advisory: StoredAdvisory, affected: StoredAffected)] = []
-                let memo = VersionMemo()
-                let rows = try Row.fetchCursor(statement, arguments: [key.ecosystem, key.name])
-                while let row = try rows.next() {
-                    let affected: Data = row[0]
-                    let advisory: Data = row[1]
-                    var entry = try StoredAffected(decoding: Array(affected), source: path)
-                    entry.memo = memo
-                    out.append((try StoredAdvisory(decoding: Array(advisory), source: path), entry))
+                var out: [EcosystemKey: [(advisory: StoredAdvisory, affected: StoredAffected)]] = [:]
+                for key in keys {
+                    var entries: [(advisory: StoredAdvisory, affected: StoredAffected)] = []
+                    let memo = VersionMemo()
+                    let rows = try Row.fetchCursor(statement, arguments: [key.ecosystem, key.name])
+                    while let row = try rows.next() {
+                        let affected: Data = row[0]
+                        let advisory: Data = row[1]
+                        var entry = try StoredAffected(decoding: Array(affected), source: path)
+                        entry.memo = memo
+                        entries.append((try StoredAdvisory(decoding: Array(advisory), source: path), entry))
+                    }
+                    if !entries.isEmpty { out[key] = entries }
                 }
                 return out
             }
+        } catch let error as KensaError {
+            throw error
         } catch {
             throw KensaError(.malformed, input: path, reason: "cannot read advisories: \(VulnDB.describe(error))")
         }

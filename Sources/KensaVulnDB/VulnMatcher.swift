@@ -20,16 +20,11 @@ extension VulnDB {
     public func match(_ packages: [Package], os: OperatingSystem?) throws -> VulnerabilityMatches {
         var findings: [Finding] = []
         var warnings: [ScanWarning] = []
-        var cache: [EcosystemKey: [(advisory: StoredAdvisory, affected: StoredAffected)]] = [:]
+        // Every name's advisories in one read transaction (VulnDB.entries(for:) with a set).
+        let cache = try self.entries(for: Set(packages.compactMap { EcosystemKey.forPackage($0, os: os)?.key }))
         for package in packages {
             guard let (key, version) = EcosystemKey.forPackage(package, os: os) else { continue }
-            let entries: [(advisory: StoredAdvisory, affected: StoredAffected)]
-            if let cached = cache[key] {
-                entries = cached
-            } else {
-                entries = try self.entries(for: key)
-                cache[key] = entries
-            }
+            let entries = cache[key] ?? []
             guard !entries.isEmpty else { continue }
             let scheme = VersionScheme(osvEcosystem: key.ecosystem) ?? .semver
             var hits: [Hit] = []
