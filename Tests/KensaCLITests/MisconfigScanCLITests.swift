@@ -82,6 +82,29 @@ final class MisconfigScanCLITests: XCTestCase {
         XCTAssertFalse(try findings(plain).contains { ($0["id"] as? String ?? "").hasPrefix("KNS-") })
     }
 
+    /// `.kensaignore` of the scanned directory suppresses check findings in fs as in config.
+    func testIgnoreFileSuppressesMisconfigFindingsLikeConfig() throws {
+        let dir = try temporaryDirectory(self)
+        try write(dir, "deploy/web.yaml", Self.privilegedDeployment)
+        try write(dir, "Dockerfile", Self.rootDockerfile)
+        try write(dir, ".kensaignore", """
+            - id: KNS-PSS-003
+              paths: [deploy/*]
+              reason: privileged by design, reviewed in SEC-7
+            """)
+        let fs = try Kensa.run(["fs", dir.path, "--scanners", "misconfig", "--format", "json", "--quiet"])
+        XCTAssertEqual(fs.status, 0, fs.err)
+        let config = try Kensa.run(["config", dir.path, "--format", "json"])
+        XCTAssertEqual(config.status, 0, config.err)
+        XCTAssertEqual(keys(try findings(fs)), keys(try findings(config)))
+        let privileged = try XCTUnwrap(try findings(fs).first { $0["id"] as? String == "KNS-PSS-003" })
+        XCTAssertEqual((privileged["suppressed"] as? [String: Any])?["reason"] as? String, "privileged by design, reviewed in SEC-7")
+        let table = try Kensa.run(["fs", dir.path, "--scanners", "misconfig", "-q"])
+        XCTAssertEqual(table.status, 0, table.err)
+        XCTAssertFalse(table.out.contains("KNS-PSS-003"), "suppressed findings leave the table: \(table.out)")
+        XCTAssertTrue(table.out.contains("KNS-DF-001"), table.out)
+    }
+
     func testRootfsMisconfigAndBrokenManifestIsAWarning() throws {
         let dir = try temporaryDirectory(self)
         try write(dir, "etc/kubernetes/manifests/web.yaml", Self.privilegedDeployment)
