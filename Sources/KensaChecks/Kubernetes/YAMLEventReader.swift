@@ -33,20 +33,19 @@ enum YAMLEventReader {
         private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         private let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
         private var holdsEvent = false
+        private var initialized = false
 
         init?(_ input: UnsafePointer<UInt8>, count: Int) {
-            guard yaml_parser_initialize(parser) == 1 else {
-                parser.deallocate()
-                event.deallocate()
-                return nil
-            }
+            // deinit frees the buffers; `initialized` says whether libyaml state needs deleting.
+            guard yaml_parser_initialize(parser) == 1 else { return nil }
+            initialized = true
             yaml_parser_set_input_string(parser, input, count)
             yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         }
 
         deinit {
             if holdsEvent { yaml_event_delete(event) }
-            yaml_parser_delete(parser)
+            if initialized { yaml_parser_delete(parser) }
             parser.deallocate()
             event.deallocate()
         }
