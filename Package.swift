@@ -48,6 +48,7 @@ let package = Package(
             "KensaCore", "KensaArtifact",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(name: "KensaReportTests", dependencies: ["KensaReport"]),
         .testTarget(name: "KensaVulnDBTests", dependencies: ["KensaVulnDB"]),
         .testTarget(name: "KensaSecretsTests", dependencies: ["KensaSecrets"]),
-        .testTarget(name: "KensaScanTests", dependencies: ["KensaScan", "KensaCore", "KensaReport"]),
+        .testTarget(name: "KensaScanTests", dependencies: ["KensaScan", "KensaCore", "KensaReport", "KensaArtifact"]),
         .testTarget(name: "KensaRegistryTests", dependencies: ["KensaRegistry", "KensaArtifact", "KensaCore"]),
         .testTarget(name: "KensaRuntimeTests", dependencies: [
             "KensaRuntime",

@@ -15,7 +15,7 @@ final class VulnDbCommandTests: XCTestCase {
 
         let info = try Kensa.run(["db", "info"], environment: ["KENSA_CACHE_DIR": cache.path])
         XCTAssertEqual(info.status, 0, info.err)
-        XCTAssertTrue(info.out.contains("Schema version: 1\n"), info.out)
+        XCTAssertTrue(info.out.contains("Schema version: 2\n"), info.out)
         XCTAssertTrue(info.out.contains("Built at: 2023-11-14T22:13:20Z\n"), info.out)
         XCTAssertTrue(info.out.contains("Records: 249 (0 skipped as malformed)\n"), info.out)
         XCTAssertTrue(info.out.contains("  \(osv)\n"), info.out)
