@@ -66,7 +66,7 @@ public struct OpenVEX: Sendable {
         if data.count > maxBytes {
             throw KensaError(.limitExceeded, input: path, reason: "VEX document is larger than \(maxBytes) bytes")
         }
-        if nesting(data) > maxDepth {
+        if jsonNestingDepth(data) > maxDepth {
             throw KensaError(.limitExceeded, input: path, reason: "JSON nested deeper than \(maxDepth) levels")
         }
         let object: Any
@@ -172,27 +172,6 @@ public struct OpenVEX: Sendable {
             throw KensaError(.malformed, input: path, reason: "\(what) is not an RFC 3339 date-time")
         }
         return date
-    }
-
-    /// The deepest bracket nesting outside strings, counted before parsing so that a hostile
-    /// document cannot exhaust the stack of a recursive parser.
-    static func nesting(_ data: Data) -> Int {
-        var depth = 0, deepest = 0, inString = false, escaped = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        return deepest
     }
 
     /// Suppresses the vulnerability findings whose newest matching statement, across all

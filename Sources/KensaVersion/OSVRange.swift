@@ -36,13 +36,20 @@ public struct OSVRange: Sendable, Hashable {
     /// `GIT` ranges name commits, not versions, so no version is inside one.
     /// An empty event version (a known data oddity, `"fixed": ""`) is skipped.
     public func contains(_ version: String, scheme: VersionScheme) throws(VersionError) -> Bool {
+        try contains(version, scheme: scheme) { (text, scheme) throws(VersionError) in try scheme.parseOSV(text) }
+    }
+
+    /// The same evaluation with every version string turned into a `Version` by `parse` (a
+    /// caller that meets the same strings many times passes a memo of `parseOSV`).
+    public func contains(_ version: String, scheme: VersionScheme,
+                         parse: (String, VersionScheme) throws(VersionError) -> Version) throws(VersionError) -> Bool {
         let rangeScheme: VersionScheme
         switch type {
         case .git: return false
         case .semver: rangeScheme = .semver
         case .ecosystem: rangeScheme = scheme
         }
-        let v = try rangeScheme.parseOSV(version)
+        let v = try parse(version, rangeScheme)
         var limits: [Version] = []
         var hasLimit = false, unlimited = false
         var timeline: [(event: OSVEvent, version: Version?)] = []
@@ -51,11 +58,11 @@ public struct OSVRange: Sendable, Hashable {
             case .limit(let l):
                 hasLimit = true
                 // A limit containing "*" is infinity.
-                if l.contains("*") { unlimited = true } else { limits.append(try rangeScheme.parseOSV(l)) }
+                if l.contains("*") { unlimited = true } else { limits.append(try parse(l, rangeScheme)) }
             case .introduced("0"):
                 timeline.append((event, nil))
             default:
-                timeline.append((event, try rangeScheme.parseOSV(event.version)))
+                timeline.append((event, try parse(event.version, rangeScheme)))
             }
         }
         if hasLimit && !unlimited && !limits.contains(where: { v < $0 }) { return false }

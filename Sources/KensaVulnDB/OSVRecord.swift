@@ -145,7 +145,7 @@ extension OSVRecord {
         guard data.count <= maximumSize else {
             throw KensaError(.limitExceeded, input: source, reason: "record larger than \(maximumSize >> 20) MiB")
         }
-        guard nestingDepth(data) <= maximumDepth else {
+        guard jsonNestingDepth(data) <= maximumDepth else {
             throw KensaError(.limitExceeded, input: source, reason: "JSON nested deeper than \(maximumDepth) levels")
         }
         let record: OSVRecord
@@ -165,27 +165,6 @@ extension OSVRecord {
     /// OSV records nest a few levels deep; deeper input is hostile and is refused before the
     /// decoder (which recurses) sees it.
     static let maximumDepth = 64
-
-    /// The deepest `[`/`{` nesting outside strings.
-    static func nestingDepth(_ data: Data) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
-        for byte in data {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
-            default: break
-            }
-        }
-        return deepest
-    }
 
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {

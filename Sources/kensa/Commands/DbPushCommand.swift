@@ -38,7 +38,7 @@ struct DbPushCommand: AsyncParsableCommand {
 
     @OptionGroup var location: DbLocationOptions
 
-    @OptionGroup(title: "Registry") var registry: DbRegistryFlags
+    @OptionGroup(title: "Registry") var registry: RegistryAccessFlags
 
     func run() async throws {
         guard timeout > 0, timeout <= 86_400 else {

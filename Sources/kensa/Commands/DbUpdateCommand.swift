@@ -34,7 +34,7 @@ struct DbUpdateCommand: AsyncParsableCommand {
     @Option(help: "Pull the database from this OCI artifact (host[:port]/repository:tag or @digest) instead of building it.")
     var repository: String?
 
-    @OptionGroup(title: "Registry (with --repository)") var registry: DbRegistryFlags
+    @OptionGroup(title: "Registry (with --repository)") var registry: RegistryAccessFlags
     #endif
 
     func run() async throws {

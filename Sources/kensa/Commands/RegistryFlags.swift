@@ -11,17 +11,7 @@ struct RegistryFlags: ParsableArguments {
     @Option(name: .long, help: "Platform to pick from a multi-platform image: os/arch[/variant] (default: this machine's), or all: scan every platform and report each.")
     var platform: String?
 
-    @Option(name: .long, help: "Registry username (or KENSA_USERNAME; else ~/.docker/config.json).")
-    var username: String?
-
-    @Flag(name: .long, help: "Read the registry password from standard input (or KENSA_PASSWORD).")
-    var passwordStdin = false
-
-    @Flag(name: .long, help: "Allow plain HTTP or unverified TLS for this registry.")
-    var insecure = false
-
-    @Option(name: .long, help: "PEM file of CA certificates to trust for the registry.")
-    var caFile: String?
+    @OptionGroup var access: RegistryAccessFlags
 
     @Option(name: .long, help: "Seconds to wait to connect, and for the registry to send anything (default 60).")
     var timeout: Double = 60
@@ -31,29 +21,11 @@ struct RegistryFlags: ParsableArguments {
 
     func validate() throws {
         guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
-        if passwordStdin, username == nil { throw ValidationError("--password-stdin needs --username") }
         if let platform, platform != "all" { _ = try PlatformSpec(parsing: platform) }
     }
 
     func registryOptions() throws -> RegistryOptions {
-        RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout,
-                        credentials: try Self.credentials(username: username, passwordStdin: passwordStdin))
-    }
-
-    /// `--username` with the password read from standard input, else nil (the environment or
-    /// Docker's config is searched later, by the registry client).
-    static func credentials(username: String?, passwordStdin: Bool) throws -> Credentials? {
-        guard let username else { return nil }
-        guard passwordStdin else {
-            throw KensaError(.usage, input: "--username", reason: "give the password with --password-stdin")
-        }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard data.count <= 64 << 10 else {
-            throw KensaError(.limitExceeded, input: "--password-stdin", reason: "password longer than 64 KiB")
-        }
-        var password = String(decoding: data, as: UTF8.self)
-        while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
-        return Credentials(username: username, password: password)
+        try access.registryOptions(timeout: timeout)
     }
 
     /// Blobs live under the same cache directory as the vulnerability DB (ScanFlags' --cache-dir).
@@ -62,9 +34,9 @@ struct RegistryFlags: ParsableArguments {
     }
 }
 
-/// Registry access for `kensa db push` and `kensa db update --repository`: no --platform, and
-/// --timeout is the command's own.
-struct DbRegistryFlags: ParsableArguments {
+/// How to reach and trust a registry: shared by `kensa image REF` (inside RegistryFlags),
+/// `kensa db push` and `kensa db update --repository` (whose --timeout is their own).
+struct RegistryAccessFlags: ParsableArguments {
     @Option(name: .long, help: "Registry username (or KENSA_USERNAME; else ~/.docker/config.json).")
     var username: String?
 
@@ -83,7 +55,23 @@ struct DbRegistryFlags: ParsableArguments {
 
     func registryOptions(timeout: Double) throws -> RegistryOptions {
         RegistryOptions(insecure: insecure, caFile: caFile, timeout: timeout,
-                        credentials: try RegistryFlags.credentials(username: username, passwordStdin: passwordStdin))
+                        credentials: try Self.credentials(username: username, passwordStdin: passwordStdin))
+    }
+
+    /// `--username` with the password read from standard input, else nil (the environment or
+    /// Docker's config is searched later, by the registry client).
+    static func credentials(username: String?, passwordStdin: Bool) throws -> Credentials? {
+        guard let username else { return nil }
+        guard passwordStdin else {
+            throw KensaError(.usage, input: "--username", reason: "give the password with --password-stdin")
+        }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard data.count <= 64 << 10 else {
+            throw KensaError(.limitExceeded, input: "--password-stdin", reason: "password longer than 64 KiB")
+        }
+        var password = String(decoding: data, as: UTF8.self)
+        while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+        return Credentials(username: username, password: password)
     }
 }
 
