@@ -20,7 +20,15 @@ final class WalkCollector {
     private(set) var facts: [FileFacts] = []
     /// Secret findings of this walk: every file, visible in the final image or not.
     private(set) var findings: [Finding] = []
-    private(set) var warnings: [ScanWarning] = []
+    private var readWarnings: [ScanWarning] = []
+    /// Manifests and Dockerfiles over the misconfiguration scanner's size limit, noted by the
+    /// walk's filter (which must be Sendable) and reported as warnings rather than dropped.
+    private let oversizedConfigs = PathList()
+    var warnings: [ScanWarning] {
+        readWarnings + oversizedConfigs.sorted().map {
+            ScanWarning(path: $0, reason: "misconfig: larger than \(Misconfig.maxFileBytes >> 20) MiB, not read")
+        }
+    }
     /// Kubernetes manifests and Dockerfiles of this walk, for the misconfiguration scanner.
     private(set) var configFiles: [ConfigFile] = []
     private(set) var filesAnalyzed = 0
@@ -33,13 +41,24 @@ final class WalkCollector {
 
     /// The walk's filter: a file is read only when some analyzer, the secret scanner or the
     /// misconfiguration scanner wants it.
-    static func wants(_ analyzers: [any Analyzer], secrets: SecretScanner?, misconfig: Bool = false) -> FileWants {
+    static func wants(_ analyzers: [any Analyzer], secrets: SecretScanner?, misconfig: Bool = false,
+                      oversizedConfigs: PathList? = nil) -> FileWants {
         { header in
             guard header.kind == .regular || header.kind == .hardlink else { return false }
             if let secrets, secrets.wants(path: header.path, size: header.size) { return true }
-            if misconfig, Misconfig.wants(path: header.path, size: header.size) { return true }
+            if misconfig {
+                if Misconfig.wants(path: header.path, size: header.size) { return true }
+                if let oversizedConfigs, Misconfig.isOversized(path: header.path, size: header.size) {
+                    oversizedConfigs.append(header.path)
+                }
+            }
             return analyzers.contains { $0.wants(path: header.path, size: header.size, mode: header.mode) }
         }
+    }
+
+    /// This walk's filter: `wants` that also notes oversized config files for `warnings`.
+    func wants() -> FileWants {
+        Self.wants(analyzers, secrets: secrets, misconfig: misconfig, oversizedConfigs: oversizedConfigs)
     }
 
     func visit(_ header: FileHeader, _ content: Data) {
@@ -59,13 +78,22 @@ final class WalkCollector {
                 merged.ownedFiles += output.ownedFiles
                 merged.warnings += output.warnings
             } catch let error as KensaError {
-                warnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error.reason)"))
+                readWarnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error.reason)"))
             } catch {
-                warnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error)"))
+                readWarnings.append(ScanWarning(path: header.path, reason: "\(analyzer.name): \(error)"))
             }
         }
         if merged != .empty {
             facts.append(FileFacts(path: header.path, output: merged))
         }
     }
+}
+
+/// Paths noted from a walk's filter, which runs on the walk's thread but must be Sendable.
+final class PathList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func append(_ path: String) { lock.withLock { paths.append(path) } }
+    func sorted() -> [String] { lock.withLock { paths.sorted() } }
 }

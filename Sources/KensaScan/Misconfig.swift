@@ -16,6 +16,14 @@ enum Misconfig {
         size <= Int64(maxFileBytes) && ConfigScan.configKind(ofPath: path) != nil
     }
 
+    /// A Dockerfile or YAML file the scanner would read but for its size: reported as a warning,
+    /// as `kensa config` does. Big JSON files are left out: in a tree they are nearly always data
+    /// (lock files, fixtures), not manifests, and a warning for each would be noise.
+    static func isOversized(path: String, size: Int64) -> Bool {
+        size > Int64(maxFileBytes) && ConfigScan.configKind(ofPath: path) != nil
+            && !path.lowercased().hasSuffix(".json")
+    }
+
     /// The file as the scanner's input, or nil when it is not one: Dockerfiles by name, YAML and
     /// JSON only when they may hold a Kubernetes object.
     static func configFile(path: String, content: Data) -> ConfigFile? {

@@ -57,7 +57,7 @@ private func scanDirectory(_ path: String, kind: Report.Artifact.Kind, analyzers
     // Text files over the secret scanner's in-memory limit are not read by the walk; they are
     // streamed from disk afterwards in bounded chunks (a 1 GB one-line file costs a window).
     let large = PathList()
-    let wanted = WalkCollector.wants(analyzers, secrets: secrets, misconfig: misconfig)
+    let wanted = collector.wants()
     let walk = try DirectoryTree.walk(root: path, skipDirs: skipDirs, wants: { header in
         if let secrets, header.kind == .regular, header.size > secrets.maxFileSize,
            secrets.wants(path: header.path, size: 0) {
@@ -116,7 +116,7 @@ private func scanImage(_ path: String, options: ScanOptions) throws -> Report {
             options.progress?(.layerStarted(index: index, count: count))
             let collector = WalkCollector(analyzers: analyzers, secrets: secrets, misconfig: misconfig)
             do {
-                let walk = try image.walkLayer(index, wants: WalkCollector.wants(analyzers, secrets: secrets, misconfig: misconfig)) {
+                let walk = try image.walkLayer(index, wants: collector.wants()) {
                     collector.visit($0, $1)
                 }
                 let outcome = LayerOutcome(walk: walk, facts: collector.facts, warnings: collector.warnings,
@@ -207,16 +207,6 @@ private final class LayerResults: @unchecked Sendable {
     func get(_ index: Int) -> Result<LayerOutcome, any Error>? {
         lock.withLock { storage[index] }
     }
-}
-
-/// Paths noted from the walk's filter, which may be called from the walk's thread only but
-/// must be Sendable.
-private final class PathList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var paths: [String] = []
-
-    func append(_ path: String) { lock.withLock { paths.append(path) } }
-    func sorted() -> [String] { lock.withLock { paths.sorted() } }
 }
 
 /// Hands out layer indexes to the workers, base layer first.

@@ -118,6 +118,26 @@ final class MisconfigScanCLITests: XCTestCase {
         XCTAssertTrue(warnings.contains { $0["path"] as? String == "etc/kubernetes/manifests/broken.yaml" && ($0["reason"] as? String ?? "").hasPrefix("misconfig: invalid YAML") }, "\(warnings)")
     }
 
+    /// A 21 MiB manifest (over the 20 MiB limit, written in chunks) is a warning naming it, not a
+    /// silent skip; the scan still judges the other files and exits 0.
+    func testOversizedManifestIsAWarning() throws {
+        let dir = try temporaryDirectory(self)
+        try write(dir, "deploy/web.yaml", Self.privilegedDeployment)
+        let big = dir.appendingPathComponent("deploy/huge.yaml")
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: big)
+        try handle.write(contentsOf: Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge}\ndata:\n".utf8))
+        let chunk = Data(String(repeating: "  k: \(String(repeating: "v", count: 1_000))\n", count: 1_024).utf8)
+        for _ in 0..<21 { try handle.write(contentsOf: chunk) }
+        try handle.close()
+        let run = try Kensa.run(["fs", dir.path, "--scanners", "misconfig", "--format", "json", "--quiet"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: run.stdout) as? [String: Any])
+        XCTAssertTrue(try findings(run).contains { $0["id"] as? String == "KNS-PSS-003" })
+        let warnings = json["warnings"] as? [[String: Any]] ?? []
+        XCTAssertTrue(warnings.contains { $0["path"] as? String == "deploy/huge.yaml" && ($0["reason"] as? String ?? "").contains("not read") }, "\(warnings)")
+    }
+
     /// Layer 1 adds a manifest, a Dockerfile and a manifest that layer 2 deletes; the config runs
     /// as root with a password in ENV.
     func testImageReportsLayerDigestImageConfigAndSkipsDeletedFiles() throws {
