@@ -124,7 +124,7 @@ final class MisconfigScanCLITests: XCTestCase {
         let dir = try temporaryDirectory(self)
         try write(dir, "deploy/web.yaml", Self.privilegedDeployment)
         let big = dir.appendingPathComponent("deploy/huge.yaml")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: big.path, contents: nil))
         let handle = try FileHandle(forWritingTo: big)
         try handle.write(contentsOf: Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge}\ndata:\n".utf8))
         let chunk = Data(String(repeating: "  k: \(String(repeating: "v", count: 1_000))\n", count: 1_024).utf8)
