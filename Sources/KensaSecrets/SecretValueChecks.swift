@@ -128,6 +128,10 @@ enum SecretValueChecks {
         "policy", "mode", "format", "version", "count", "expiry", "expires", "ttl", "timeout",
         "header", "field", "param", "prefix", "suffix", "hash", "label", "provider", "store",
         "manager", "arn", "dir", "env", "endpoint", "key_name", "secretref", "selector", "class",
+        // settings about a credential rather than the credential (`password_encryption =
+        // scram-sha-256` in postgresql.conf)
+        "encryption", "algorithm", "algo", "cipher", "scheme", "method", "digest", "rounds",
+        "iterations", "complexity", "strength",
     ].map { Array($0.utf8) }
 
     private static let valueMarkers: [[UInt8]] = [

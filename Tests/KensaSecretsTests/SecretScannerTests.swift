@@ -53,6 +53,13 @@ import Testing
         #expect(scan("token_url = https://auth.acme.io/oauth2/t0ken\n").isEmpty)
         #expect(scan("api_key = os.environ.get2('API_KEY')\n").isEmpty)
         #expect(scan("password = 12345678901\n").isEmpty)                   // a plain number
+        // settings about passwords, not passwords (PostgreSQL's postgresql.conf, found by
+        // `kensa rootfs /` on a Debian host): the key names an algorithm or a rule
+        #expect(scan("#password_encryption = scram-sha-256\t# scram-sha-256 or md5\n").isEmpty)
+        #expect(scan("password_hash_algorithm: bcrypt-sha256\n").isEmpty)
+        #expect(scan("PASSWORD_CIPHER=aes-256-gcm\n").isEmpty)
+        #expect(scan("db_password_encryption = 'Kx9!3dF6Yz615CgC'\n").isEmpty)
+        #expect(scan("db_password = 'Kx9!3dF6Yz615CgC'\n").map(\.id) == ["generic-password"])
     }
 
     @Test func binaryContentIsSkipped() {
