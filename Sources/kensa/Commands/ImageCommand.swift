@@ -125,10 +125,7 @@ extension ImageCommand {
             ProgressLine.shared.clear()
             shown.append((image.platform ?? "single image", try gate.apply(result, suppressions: suppressions)))
         }
-        let inventoryOnly = try flags.selectedScanners(for: report.format).isEmpty
-        let color = report.output == nil && report.format == .table && isatty(STDOUT_FILENO) == 1
-            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let writer = WriterOptions(listPackages: report.listPackages || inventoryOnly, color: color)
+        let writer = report.writerOptions(inventoryOnly: try flags.selectedScanners(for: report.format).isEmpty)
         var parts: [Data] = []
         for (platform, one) in shown {
             var data = try render(one, as: report.format, options: writer)
@@ -145,11 +142,7 @@ extension ImageCommand {
         } else {
             out = Data(parts.joined(separator: Data("\n\n".utf8))) + Data("\n".utf8)
         }
-        if let output = report.output, output != "-" {
-            try ReportOptions.writeFile(out, to: output)
-        } else {
-            FileHandle.standardOutput.write(out)
-        }
+        try report.emit(out)
         for (_, one) in shown { try gate.gate(one) }
     }
 }
@@ -162,20 +155,15 @@ extension RegistryPull {
         let cache = flags.cache(cacheDir: cacheDir)
         let images = try waitForTask { try await ImagePull.pullAll(reference, cache: cache, options: options) }
         if flags.debug {
-            for image in images {
-                let c = image.counters
-                FileHandle.standardError.write(Data(("kensa: debug: registry \(reference): manifest \(image.manifestDigest)"
-                    + (image.platform.map { " (\($0))" } ?? "")
-                    + " manifests_fetched=\(c.manifestRequests) blobs_downloaded=\(c.blobsDownloaded)"
-                    + " bytes_downloaded=\(c.bytesDownloaded) blobs_cached=\(c.blobsCached)\n").utf8))
-            }
+            for image in images { debugCounters(reference, image) }
         }
         return images
     }
 }
 
 /// Runs async work on the concurrency pool while this (synchronous command) thread waits.
-private func waitForTask<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+/// Runs async work on the concurrency pool while this (synchronous command) thread waits.
+func waitForTask<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
     let box = TaskResult<T>()
     let done = DispatchSemaphore(value: 0)
     Task.detached {

@@ -83,39 +83,18 @@ enum RegistryPull {
         let platform = try flags.platform.map { try PlatformSpec(parsing: $0) }
         let options = try flags.registryOptions()
         let cache = flags.cache(cacheDir: cacheDir)
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do {
-                box.set(.success(try await ImagePull.pull(reference, platform: platform, cache: cache, options: options)))
-            } catch {
-                box.set(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        let image = try box.get()
-        if flags.debug {
-            let c = image.counters
-            FileHandle.standardError.write(Data(("kensa: debug: registry \(reference): manifest \(image.manifestDigest)"
-                + (image.platform.map { " (\($0))" } ?? "")
-                + " manifests_fetched=\(c.manifestRequests) blobs_downloaded=\(c.blobsDownloaded)"
-                + " bytes_downloaded=\(c.bytesDownloaded) blobs_cached=\(c.blobsCached)\n").utf8))
-        }
+        let image = try waitForTask { try await ImagePull.pull(reference, platform: platform, cache: cache, options: options) }
+        if flags.debug { debugCounters(reference, image) }
         return image
     }
 
-    private final class ResultBox: @unchecked Sendable {
-        // Written once by the pull task before it signals; read after the wait.
-        private var result: Result<PulledImage, Error>?
-        private let lock = NSLock()
-        func set(_ r: Result<PulledImage, Error>) { lock.withLock { result = r } }
-        func get() throws -> PulledImage {
-            guard let r = lock.withLock({ result }) else {
-                throw KensaError(.unreadable, input: "", reason: "registry pull ended without a result")
-            }
-            return try r.get()
-        }
+    /// `--debug`: the registry counters of one pulled image, on standard error.
+    static func debugCounters(_ reference: ImageReference, _ image: PulledImage) {
+        let c = image.counters
+        FileHandle.standardError.write(Data(("kensa: debug: registry \(reference): manifest \(image.manifestDigest)"
+            + (image.platform.map { " (\($0))" } ?? "")
+            + " manifests_fetched=\(c.manifestRequests) blobs_downloaded=\(c.blobsDownloaded)"
+            + " bytes_downloaded=\(c.bytesDownloaded) blobs_cached=\(c.blobsCached)\n").utf8))
     }
 }
 #endif

@@ -22,9 +22,18 @@ struct ReportOptions: ParsableArguments {
     /// Renders and writes the report. A file is written whole or not at all: the report goes
     /// to a temporary file beside it, then takes its name.
     func write(_ report: Report, inventoryOnly: Bool = false) throws {
+        try emit(try render(report, as: format, options: writerOptions(inventoryOnly: inventoryOnly)))
+    }
+
+    /// What the writers are told: colour only for a table on a terminal (and no NO_COLOR).
+    func writerOptions(inventoryOnly: Bool) -> WriterOptions {
         let color = output == nil && format == .table && isatty(STDOUT_FILENO) == 1
             && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let data = try render(report, as: format, options: WriterOptions(listPackages: listPackages || inventoryOnly, color: color))
+        return WriterOptions(listPackages: listPackages || inventoryOnly, color: color)
+    }
+
+    /// Rendered output to `-o FILE` (see `writeFile`) or standard output.
+    func emit(_ data: Data) throws {
         guard let output, output != "-" else {
             FileHandle.standardOutput.write(data)
             return
